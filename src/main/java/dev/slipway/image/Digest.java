@@ -1,0 +1,70 @@
+package dev.slipway.image;
+
+import dev.slipway.SlipwayException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** A content digest as OCI writes it: {@code sha256:} and 64 lower-case hex digits. */
+public record Digest(String algorithm, String hex) implements Comparable<Digest> {
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    public Digest {
+        if (!"sha256".equals(algorithm)) {
+            throw new SlipwayException("unsupported digest algorithm: " + algorithm);
+        }
+        if (hex == null || !SHA256_HEX.matcher(hex).matches()) {
+            throw new SlipwayException("invalid sha256 digest: " + hex);
+        }
+    }
+
+    /** Parses {@code sha256:HEX}; anything else is a {@link SlipwayException} naming the input. */
+    public static Digest parse(String text) {
+        int colon = text == null ? -1 : text.indexOf(':');
+        if (colon < 0) {
+            throw new SlipwayException("invalid digest: " + text + " (expected sha256:<64 hex digits>)");
+        }
+        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    public static Digest sha256(byte[] content) {
+        return fromMessageDigest(newSha256().digest(content));
+    }
+
+    /** The digest of what a SHA-256 {@link MessageDigest} has consumed so far. */
+    public static Digest fromMessageDigest(byte[] sha256) {
+        return new Digest("sha256", HexFormat.of().formatHex(sha256));
+    }
+
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
+    /** Throws when {@code content} does not hash to this digest. */
+    public void verify(byte[] content, String what) {
+        Digest actual = sha256(content);
+        if (!actual.equals(this)) {
+            throw new SlipwayException(what + ": digest mismatch: expected " + this + ", got " + actual);
+        }
+    }
+
+    /** The first 12 hex digits, as Docker shows image ids. */
+    public String shortHex() {
+        return hex.substring(0, 12);
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + ":" + hex;
+    }
+
+    @Override
+    public int compareTo(Digest o) {
+        return toString().compareTo(o.toString());
+    }
+}
