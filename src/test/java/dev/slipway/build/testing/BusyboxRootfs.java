@@ -23,7 +23,8 @@ public final class BusyboxRootfs {
             Path link = dir.resolve(a);
             Files.createDirectories(link.getParent());
             if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                Files.createSymbolicLink(link, Path.of("/bin/busybox"));
+                // Relative, so the link works inside the rootfs and never points at the host.
+                Files.createSymbolicLink(link, link.getParent().relativize(dir.resolve("bin/busybox")));
             }
         }
         Files.createDirectories(dir.resolve("etc"));
