@@ -92,11 +92,11 @@ final class Planner {
             for (Instruction instruction : stage.instructions()) {
                 int line = instruction.origin().startLine();
                 if (instruction instanceof Instruction.Copy copy && copy.from() != null) {
-                    need.add(resolveFrom(stage, copy.from(), "copy", line, global, byName));
+                    need.add(resolveFrom(stage, copy.from(), "copy", line, byName));
                 } else if (instruction instanceof Instruction.Run run) {
                     for (RunMount mount : run.mounts()) {
                         if (mount.from() != null && !mount.from().isEmpty()) {
-                            need.add(resolveFrom(stage, mount.from(), "mount", line, global, byName));
+                            need.add(resolveFrom(stage, mount.from(), "mount", line, byName));
                         }
                     }
                 }
@@ -120,11 +120,11 @@ final class Planner {
         return new BuildPlan(file, planned, target, groups(level), unusedBuildArgs(global, stages, built), global);
     }
 
-    private PlannedStage.Dependency resolveFrom(Stage stage, String ref, String via, int line, GlobalScope global,
+    private PlannedStage.Dependency resolveFrom(Stage stage, String ref, String via, int line,
                                                 Map<String, Integer> byName) {
         String current = stage.name() != null ? stage.name() : "stage-" + stage.index();
         String verb = via.equals("copy") ? "copy" : "mount";
-        Integer source = null;
+        Integer source;
         if (INDEX.matcher(ref).matches()) {
             source = ref.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(ref);
             if (source >= dockerfile.stages().size()) {
@@ -134,29 +134,8 @@ final class Planner {
             source = byName.get(ref.toLowerCase(Locale.ROOT));
         }
         if (source == null) {
-            String image = ref;
-            if (via.equals("mount")) {
-                int dollar = ref.indexOf('$');
-                if (dollar >= 0 && dollar != ref.length() - 1) {
-                    throw error(line, "'from' doesn't support variable expansion, define alias stage instead");
-                }
-            } else if (ref.indexOf('$') >= 0) {
-                // An image reference in --from is expanded in the global scope only; anything else it
-                // names is unset there, which BuildKit refuses rather than expanding to "".
-                Expansion e = expand(ref, global, line);
-                if (!e.unset().isEmpty()) {
-                    throw error(line, "variable expansion is not supported for --from, define a new stage with "
-                            + "FROM using ARG from global scope as a workaround");
-                }
-                image = e.result();
-                source = byName.get(image);
-            }
-            if (source == null) {
-                if (image.isEmpty()) {
-                    throw error(line, "invalid empty --from value");
-                }
-                return PlannedStage.Dependency.onImage(via, line, image);
-            }
+            // The parser has already refused variables in --from and from=, so this is a literal image.
+            return PlannedStage.Dependency.onImage(via, line, ref);
         }
         if (source == stage.index()) {
             throw error(line, "circular dependency detected on stage: " + current);
