@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             TagCommand.class,
             RmiCommand.class,
             PruneCommand.class,
+            PlanCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
