@@ -20,6 +20,10 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            PullCommand.class,
+            PushCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
