@@ -186,10 +186,10 @@ public final class LayerReader implements Closeable {
     }
 
     private TarArchiveEntry parse() {
-        if (!TarUtils.verifyCheckSum(block)) {
-            throw new SlipwayException("not a tar archive or corrupt tar header (bad checksum)");
-        }
         try {
+            if (!TarUtils.verifyCheckSum(block)) {
+                throw new SlipwayException("not a tar archive or corrupt tar header (bad checksum)");
+            }
             return new TarArchiveEntry(block, UTF8, false);
         } catch (IOException | IllegalArgumentException e) {
             throw new SlipwayException("corrupt tar header: " + e.getMessage(), e);
