@@ -1,5 +1,7 @@
 package dev.slipway.image;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.slipway.SlipwayException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,6 +22,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /** Parses {@code sha256:HEX}; anything else is a {@link SlipwayException} naming the input. */
+    @JsonCreator
     public static Digest parse(String text) {
         int colon = text == null ? -1 : text.indexOf(':');
         if (colon < 0) {
@@ -58,6 +61,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return hex.substring(0, 12);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return algorithm + ":" + hex;
