@@ -28,6 +28,10 @@ import picocli.CommandLine.ScopeType;
             RmiCommand.class,
             PruneCommand.class,
             PlanCommand.class,
+            PullCommand.class,
+            PushCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
