@@ -1,0 +1,117 @@
+package dev.slipway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.SlipwayException;
+import dev.slipway.image.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The {@code cache/} directory: one JSON file per {@link CacheRecord}, each written atomically.
+ * <pre>{"key": "sha256:…", "blobs": ["sha256:…"], "layers": ["sha256:…"], "data": {…}}</pre>
+ * A writer holds a {@link Store#session()} from writing the blobs to writing the record, so that
+ * {@code prune} never sees the blobs without the record that keeps them.
+ */
+public final class CacheRecords {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final StoreRoot root;
+
+    public CacheRecords(StoreRoot root) {
+        this.root = root;
+    }
+
+    private Path path(Digest key) {
+        return root.cache().resolve(key.hex() + ".json");
+    }
+
+    public void put(CacheRecord record) {
+        ObjectNode tree = JSON.createObjectNode();
+        tree.put("key", record.key().toString());
+        ArrayNode blobs = tree.putArray("blobs");
+        record.blobs().forEach(d -> blobs.add(d.toString()));
+        ArrayNode layers = tree.putArray("layers");
+        record.layers().forEach(d -> layers.add(d.toString()));
+        tree.set("data", record.data());
+        Path tmp = AtomicFiles.tempName(root.tmp(), "cache");
+        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            AtomicFiles.createDirectories(root.cache());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(tree)));
+                ch.force(true);
+            }
+            AtomicFiles.replace(tmp, path(record.key()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write cache record " + record.key(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // prune removes what is left in tmp/
+            }
+        }
+    }
+
+    public Optional<CacheRecord> get(Digest key) {
+        try {
+            return Optional.of(parse(Files.readAllBytes(path(key))));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read cache record " + key, e);
+        }
+    }
+
+    public boolean remove(Digest key) {
+        try {
+            return Files.deleteIfExists(path(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove cache record " + key, e);
+        }
+    }
+
+    /** All records, sorted by key. */
+    public List<CacheRecord> list() {
+        List<CacheRecord> records = new ArrayList<>();
+        if (!Files.isDirectory(root.cache())) {
+            return records;
+        }
+        try (Stream<Path> files = Files.list(root.cache())) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                if (p.getFileName().toString().endsWith(".json")) {
+                    records.add(parse(Files.readAllBytes(p)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root.cache(), e);
+        }
+        return records;
+    }
+
+    private static CacheRecord parse(byte[] json) throws IOException {
+        JsonNode tree = JSON.readTree(json);
+        if (tree == null || !tree.path("key").isTextual()) {
+            throw new SlipwayException("malformed cache record: " + new String(json, 0, Math.min(json.length, 80)));
+        }
+        return new CacheRecord(Digest.parse(tree.get("key").asText()), digests(tree.path("blobs")),
+                digests(tree.path("layers")), tree.path("data").isObject() ? tree.get("data") : null);
+    }
+
+    private static List<Digest> digests(JsonNode array) {
+        List<Digest> out = new ArrayList<>();
+        array.forEach(n -> out.add(Digest.parse(n.asText())));
+        return out;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.slipway.store;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.image.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Blobs addressed by their sha256 under {@code blobs/sha256/HEX}. A blob appears under its name only
+ * once it is completely written and synced, so a name that exists is always a whole blob.
+ */
+public final class ContentStore {
+    private static final int BUFFER = 1 << 16;
+    private final StoreRoot root;
+
+    public ContentStore(StoreRoot root) {
+        this.root = root;
+    }
+
+    public Path path(Digest digest) {
+        return root.blobs().resolve(digest.hex());
+    }
+
+    public boolean has(Digest digest) {
+        return Files.isRegularFile(path(digest), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** The size of a stored blob; an unknown blob is a {@link SlipwayException}. */
+    public long size(Digest digest) {
+        try {
+            return Files.size(path(digest));
+        } catch (NoSuchFileException e) {
+            throw missing(digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Blob put(byte[] content) {
+        return put(new java.io.ByteArrayInputStream(content), null);
+    }
+
+    /**
+     * Stores what {@code in} yields, hashing it on the way. With {@code expected} set, content that
+     * hashes differently is refused and nothing is stored. A blob already present is left as it is.
+     */
+    public Blob put(InputStream in, Digest expected) {
+        if (expected != null && has(expected)) {
+            drain(in);
+            return new Blob(expected, size(expected));
+        }
+        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            MessageDigest sha = Digest.newSha256();
+            long size = 0;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = Channels.newOutputStream(ch)) {
+                byte[] buf = new byte[BUFFER];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    size += n;
+                }
+                out.flush();
+                ch.force(true);
+            }
+            Digest actual = Digest.fromMessageDigest(sha.digest());
+            if (expected != null && !expected.equals(actual)) {
+                throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
+            }
+            Path target = path(actual);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                return new Blob(actual, size);
+            }
+            AtomicFiles.createDirectories(root.blobs());
+            AtomicFiles.replace(tmp, target);
+            return new Blob(actual, size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // prune removes what is left in tmp/
+            }
+        }
+    }
+
+    /** Reads a whole blob and checks it against its digest: for manifests, configs and indexes. */
+    public byte[] read(Digest digest) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(path(digest));
+        } catch (NoSuchFileException e) {
+            throw missing(digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read blob " + digest, e);
+        }
+        if (!Digest.sha256(content).equals(digest)) {
+            throw corrupt(digest);
+        }
+        return content;
+    }
+
+    /**
+     * Opens a blob for streaming. With {@code verify}, reading to the end throws a
+     * {@link SlipwayException} when the content does not match the digest.
+     */
+    public InputStream open(Digest digest, boolean verify) {
+        InputStream in;
+        try {
+            in = Files.newInputStream(path(digest));
+        } catch (NoSuchFileException e) {
+            throw missing(digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read blob " + digest, e);
+        }
+        return verify ? new VerifyingStream(in, digest) : in;
+    }
+
+    /** All stored blobs, in digest order. */
+    public List<Blob> list() {
+        List<Blob> blobs = new ArrayList<>();
+        if (!Files.isDirectory(root.blobs())) {
+            return blobs;
+        }
+        try (Stream<Path> files = Files.list(root.blobs())) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                Digest d = parseHex(p.getFileName().toString());
+                if (d != null && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    blobs.add(new Blob(d, Files.size(p)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root.blobs(), e);
+        }
+        return blobs;
+    }
+
+    /** Only the store's garbage collection deletes blobs, under the exclusive lock. */
+    void delete(Digest digest) throws IOException {
+        Files.deleteIfExists(path(digest));
+    }
+
+    static Digest parseHex(String name) {
+        try {
+            return new Digest("sha256", name);
+        } catch (SlipwayException e) {
+            return null;
+        }
+    }
+
+    static SlipwayException missing(Digest digest) {
+        return new SlipwayException("blob " + digest + " is not in the store");
+    }
+
+    static SlipwayException corrupt(Digest digest) {
+        return new SlipwayException("blob " + digest + " is corrupt: its content does not match its digest");
+    }
+
+    private static void drain(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class VerifyingStream extends FilterInputStream {
+        private final Digest expected;
+        private final MessageDigest sha = Digest.newSha256();
+        private boolean checked;
+
+        VerifyingStream(InputStream in, Digest expected) {
+            super(in);
+            this.expected = expected;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b < 0) {
+                check();
+            } else {
+                sha.update((byte) b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n < 0) {
+                check();
+            } else {
+                sha.update(buf, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void check() {
+            if (!checked) {
+                checked = true;
+                if (!Digest.fromMessageDigest(sha.digest()).equals(expected)) {
+                    throw corrupt(expected);
+                }
+            }
+        }
+    }
+}

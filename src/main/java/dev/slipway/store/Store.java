@@ -1,0 +1,203 @@
+package dev.slipway.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A Slipway store: blobs, unpacked layers, references and cache records under one root, and the
+ * garbage collection that keeps only what a reference or a cache record reaches.
+ *
+ * <p>Writers that create blobs before the reference or cache record that will keep them alive hold
+ * a {@link #session()} throughout; garbage collection waits for all sessions (in every process) to
+ * end, so it never removes something about to be referenced, nor a temp file being written.
+ */
+public final class Store {
+    /** Manifests, indexes and configs are small; anything bigger is a layer and is not parsed. */
+    private static final long MAX_METADATA_BYTES = 8L << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StoreRoot root;
+    private final ContentStore content;
+    private final References references;
+    private final LayerStore layers;
+    private final CacheRecords cache;
+
+    public Store(StoreRoot root, Clock clock) {
+        this.root = root;
+        this.content = new ContentStore(root);
+        this.references = new References(root, content, clock);
+        this.layers = new LayerStore(root);
+        this.cache = new CacheRecords(root);
+    }
+
+    public static Store open(Path optionRoot) {
+        return new Store(StoreRoot.resolve(optionRoot), Clock.systemUTC());
+    }
+
+    public StoreRoot root() {
+        return root;
+    }
+
+    public ContentStore content() {
+        return content;
+    }
+
+    public References references() {
+        return references;
+    }
+
+    public LayerStore layers() {
+        return layers;
+    }
+
+    public CacheRecords cache() {
+        return cache;
+    }
+
+    /** Held while writing things that become reachable only at the end (a tag, a cache record). */
+    public Session session() {
+        StoreLock.Held held = StoreLock.of(root.gcLock()).shared();
+        return held::close;
+    }
+
+    /** A write session; see {@link Store#session()}. */
+    public interface Session extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Removes every blob, unpacked layer and temp leftover that no reference or cache record reaches. */
+    public PruneReport prune() {
+        return collect(d -> true, d -> true);
+    }
+
+    /**
+     * Removes, among the blobs and layers the predicates pick, those nothing reaches; temp leftovers
+     * always go. {@code rmi} uses this to drop only the image it untagged.
+     */
+    public PruneReport collect(Predicate<Digest> blobCandidates, Predicate<Digest> layerCandidates) {
+        try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive();
+                StoreLock.Held refs = StoreLock.of(root.refsLock()).exclusive()) {
+            Set<Digest> liveBlobs = new HashSet<>();
+            Set<Digest> liveLayers = new HashSet<>();
+            Deque<Digest> roots = new ArrayDeque<>();
+            references.list().values().forEach(r -> roots.add(r.target()));
+            for (CacheRecord record : cache.list()) {
+                roots.addAll(record.blobs());
+                liveLayers.addAll(record.layers());
+            }
+            mark(roots, liveBlobs, liveLayers);
+
+            List<Blob> removed = new ArrayList<>();
+            for (Blob blob : content.list()) {
+                if (!liveBlobs.contains(blob.digest()) && blobCandidates.test(blob.digest())) {
+                    content.delete(blob.digest());
+                    removed.add(blob);
+                }
+            }
+            int layerCount = 0;
+            long layerBytes = 0;
+            for (Path entry : layers.entries()) {
+                Digest diffId = ContentStore.parseHex(entry.getFileName().toString());
+                boolean garbage = diffId == null || !Files.isDirectory(entry)
+                        || (!liveLayers.contains(diffId) && layerCandidates.test(diffId));
+                if (garbage) {
+                    layerBytes += layers.delete(entry);
+                    layerCount += diffId == null ? 0 : 1;
+                }
+            }
+            int tempCount = 0;
+            long tempBytes = 0;
+            for (Path leftover : list(root.tmp())) {
+                tempBytes += AtomicFiles.treeSize(leftover);
+                AtomicFiles.deleteTree(leftover);
+                tempCount++;
+            }
+            if (!removed.isEmpty() && Files.isDirectory(root.blobs())) {
+                AtomicFiles.fsyncDirectory(root.blobs());
+            }
+            return new PruneReport(removed, layerCount, layerBytes, tempCount, tempBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("prune failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks everything reachable from {@code pending}: index children, manifest configs and layers. */
+    private void mark(Deque<Digest> pending, Set<Digest> liveBlobs, Set<Digest> liveLayers) {
+        while (!pending.isEmpty()) {
+            Digest d = pending.pop();
+            if (!liveBlobs.add(d)) {
+                continue;
+            }
+            JsonNode tree = readMetadata(d);
+            if (tree == null) {
+                continue;
+            }
+            for (JsonNode child : tree.path("manifests")) {
+                pending.push(descriptorDigest(child));
+            }
+            JsonNode config = tree.path("config");
+            if (config.isObject() && config.has("digest")) {
+                Digest configDigest = descriptorDigest(config);
+                liveBlobs.add(configDigest);
+                JsonNode configTree = readMetadata(configDigest);
+                if (configTree != null) {
+                    for (JsonNode diffId : configTree.path("rootfs").path("diff_ids")) {
+                        liveLayers.add(Digest.parse(diffId.asText()));
+                    }
+                }
+            }
+            for (JsonNode layer : tree.path("layers")) {
+                liveBlobs.add(descriptorDigest(layer));
+            }
+        }
+    }
+
+    private static Digest descriptorDigest(JsonNode descriptor) {
+        return Digest.parse(descriptor.path("digest").asText());
+    }
+
+    /** The blob parsed as JSON when it is a small JSON object; null for layers and absent blobs. */
+    private JsonNode readMetadata(Digest d) {
+        if (!content.has(d) || content.size(d) > MAX_METADATA_BYTES) {
+            return null;
+        }
+        try (InputStream in = content.open(d, false)) {
+            if (in.read() != '{') {
+                return null;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            JsonNode tree = JSON.readTree(content.read(d));
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+}

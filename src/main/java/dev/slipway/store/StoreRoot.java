@@ -1,0 +1,73 @@
+package dev.slipway.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where a store lives on disk, and the layout inside it:
+ * <pre>
+ *   blobs/sha256/HEX     content-addressed blobs (manifests, configs, layer tars)
+ *   layers/HEX           each layer unpacked once, named by its diffID
+ *   refs.json            name:tag → manifest digest
+ *   cache/HEX.json       build cache records, each naming the blobs and layers it keeps alive
+ *   tmp/                 files and directories being written; anything here is garbage to prune
+ *   gc.lock, refs.lock   file locks shared by all Slipway processes on this store
+ * </pre>
+ * Temporary files live inside the store so that renaming them into place never crosses a file system.
+ */
+public record StoreRoot(Path dir) {
+
+    /** {@code --root}, else {@code $SLIPWAY_ROOT}, else the default for the current user. */
+    public static StoreRoot resolve(Path option) {
+        return resolve(option, System.getenv(), isSuperuser(), Path.of(System.getProperty("user.home")));
+    }
+
+    static StoreRoot resolve(Path option, Map<String, String> env, boolean superuser, Path home) {
+        if (option != null) {
+            return new StoreRoot(option.toAbsolutePath());
+        }
+        String fromEnv = env.get("SLIPWAY_ROOT");
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return new StoreRoot(Path.of(fromEnv).toAbsolutePath());
+        }
+        return new StoreRoot(superuser ? Path.of("/var/lib/slipway") : home.resolve(".local/share/slipway"));
+    }
+
+    private static boolean isSuperuser() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public Path blobs() {
+        return dir.resolve("blobs").resolve("sha256");
+    }
+
+    public Path layers() {
+        return dir.resolve("layers");
+    }
+
+    public Path cache() {
+        return dir.resolve("cache");
+    }
+
+    public Path tmp() {
+        return dir.resolve("tmp");
+    }
+
+    public Path refsFile() {
+        return dir.resolve("refs.json");
+    }
+
+    Path gcLock() {
+        return dir.resolve("gc.lock");
+    }
+
+    Path refsLock() {
+        return dir.resolve("refs.lock");
+    }
+}
