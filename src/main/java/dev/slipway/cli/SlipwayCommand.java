@@ -20,6 +20,9 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            SaveCommand.class,
+            LoadCommand.class,
+            ExportOciCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 

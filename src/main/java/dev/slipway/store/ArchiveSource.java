@@ -104,13 +104,24 @@ abstract class ArchiveSource implements Closeable {
             } catch (IOException e) {
                 throw new SlipwayException(description + ": not a readable tar archive: " + oneLine(e), e);
             }
+            long length;
+            try {
+                length = Files.size(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             Map<String, TarArchiveEntry> links = new HashMap<>();
             for (TarArchiveEntry entry : tar.getEntries()) {
+                if (entry.getDataOffset() + entry.getRealSize() > length) {
+                    throw new SlipwayException(description + ": archive is truncated (" + entry.getName()
+                            + " ends past the end of the file)");
+                }
                 String name = normalize(entry.getName());
-                if (entry.isFile()) {
-                    files.put(name, entry);
-                } else if (entry.isSymbolicLink() || entry.isLink()) {
+                if (entry.isSymbolicLink() || entry.isLink()) {
                     links.put(name, entry);
+                } else if (entry.isFile() && !entry.isDirectory() && !entry.isCharacterDevice()
+                        && !entry.isBlockDevice() && !entry.isFIFO()) {
+                    files.put(name, entry);
                 }
             }
             for (Map.Entry<String, TarArchiveEntry> link : links.entrySet()) {
