@@ -20,6 +20,7 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            PlanCommand.class,
             SaveCommand.class,
             LoadCommand.class,
             ExportOciCommand.class,

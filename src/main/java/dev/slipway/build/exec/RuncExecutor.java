@@ -1,0 +1,65 @@
+package dev.slipway.build.exec;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.build.snapshot.HostCommand;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Runs a step with {@code runc run} from a generated bundle, as BuildKit's runc executor does.
+ * runc's state lives under {@code <stateDir>/runc}, bundles under {@code <stateDir>/bundles}.
+ */
+public final class RuncExecutor implements Executor {
+    private final Path stateDir;
+
+    public RuncExecutor(Path stateDir) {
+        this.stateDir = stateDir.toAbsolutePath();
+    }
+
+    @Override
+    public ExecResult run(ExecSpec spec, OutputSink sink) {
+        try (Sandbox sandbox = Sandbox.prepare(spec, stateDir)) {
+            Plan plan = sandbox.plan();
+            Path config = sandbox.bundle().resolve("config.json");
+            Files.writeString(config, OciSpec.toJson(OciSpec.generate(plan)));
+            String runcRoot = stateDir.resolve("runc").toString();
+            List<String> cmd = List.of("runc", "--root", runcRoot, "run", "--bundle", sandbox.bundle().toString(),
+                    plan.id());
+            try {
+                return Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(),
+                        () -> HostCommand.run(List.of("runc", "--root", runcRoot, "kill", plan.id(), "KILL"), null));
+            } finally {
+                HostCommand.run(List.of("runc", "--root", runcRoot, "delete", "--force", plan.id()), null);
+            }
+        } catch (IOException e) {
+            throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starting a runtime process and following its output, shared by both executors. */
+    static final class Processes {
+        private Processes() {
+        }
+
+        static ExecResult runAndPump(List<String> cmd, OutputSink sink, int tail, String id, Runnable onInterrupt)
+                throws IOException {
+            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start();
+            OutputPump pump = new OutputPump(sink, tail);
+            pump.start(p, id);
+            try {
+                int code = p.waitFor();
+                return new ExecResult(code, pump.finish());
+            } catch (InterruptedException e) {
+                onInterrupt.run();
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new SlipwayException("step interrupted", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.slipway.build.snapshot;
+
+import dev.slipway.SlipwayException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/** An overlayfs mount: lowerdirs = the parent's layers, upperdir = the step's new layer. */
+final class OverlaySnapshot implements Snapshot {
+    /** The kernel copies mount data into one page; keep the margin Docker and BuildKit keep. */
+    static final int MAX_MOUNT_DATA = 4096 - 512;
+    /** overlayfs refuses more lower layers than this (OVL_MAX_STACK). */
+    static final int MAX_LOWERS = 500;
+
+    private final List<Path> lowers;
+    private final Path area;
+    private final Path upper;
+    private final Path merged;
+    private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
+    private boolean mounted;
+    private boolean committed;
+    private boolean closed;
+
+    private OverlaySnapshot(List<Path> lowers, Path area) {
+        this.lowers = lowers;
+        this.area = area;
+        this.upper = area.resolve("upper");
+        this.merged = area.resolve("merged");
+    }
+
+    static OverlaySnapshot mount(List<Path> lowers, Path area) {
+        if (lowers.size() > MAX_LOWERS) {
+            throw new SlipwayException("too many layers for overlayfs: " + lowers.size() + " (at most " + MAX_LOWERS + ")");
+        }
+        OverlaySnapshot s = new OverlaySnapshot(lowers, area);
+        try {
+            Files.createDirectories(s.upper);
+            Files.createDirectories(area.resolve("work"));
+            Files.createDirectories(s.merged);
+            List<String> lowerNames = new ArrayList<>();
+            if (lowers.isEmpty()) {
+                // overlayfs needs at least one lower layer: scratch is an empty one.
+                Files.createDirectories(area.resolve("empty"));
+                lowerNames.add(area.resolve("empty").toString());
+            } else {
+                lowers.forEach(p -> lowerNames.add(p.toString()));
+            }
+            String data = options(lowerNames, s.upper.toString(), area.resolve("work").toString());
+            Path cwd = null;
+            if (data.length() > MAX_MOUNT_DATA) {
+                // Short names relative to the work area, resolved against mount's working directory.
+                Path links = Files.createDirectories(area.resolve("l"));
+                List<String> shortNames = new ArrayList<>();
+                for (int i = 0; i < lowerNames.size(); i++) {
+                    String name = Integer.toString(i, 36);
+                    Files.createSymbolicLink(links.resolve(name), Path.of(lowerNames.get(i)));
+                    shortNames.add("l/" + name);
+                }
+                data = options(shortNames, "upper", "work");
+                cwd = area;
+                if (data.length() > MAX_MOUNT_DATA) {
+                    throw new SlipwayException("overlay mount options too long even with short names ("
+                            + lowers.size() + " layers)");
+                }
+            }
+            HostCommand.check(List.of("mount", "-t", "overlay", "overlay", "-o", data, s.merged.toString()), cwd);
+            s.mounted = true;
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            if (e instanceof SlipwayException se) {
+                throw se;
+            }
+            throw new SlipwayException("cannot prepare snapshot in " + area + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String options(List<String> lowers, String upper, String work) {
+        // index/redirect_dir/metacopy off keep the upperdir a plain, self-contained diff.
+        return "lowerdir=" + String.join(":", lowers) + ",upperdir=" + upper + ",workdir=" + work
+                + ",index=off,redirect_dir=off,metacopy=off";
+    }
+
+    @Override
+    public Path rootfs() {
+        if (!mounted) {
+            throw new IllegalStateException("snapshot is not mounted");
+        }
+        return merged;
+    }
+
+    @Override
+    public Path upperDir() {
+        return upper;
+    }
+
+    @Override
+    public void runtimeTouched(String path) {
+        touched.add(normalize(path));
+    }
+
+    @Override
+    public Path commit() {
+        if (closed) {
+            throw new IllegalStateException("snapshot is closed");
+        }
+        unmount();
+        // Changing the upperdir is only safe once it is no longer part of a mount.
+        for (String path : touched) {
+            pruneUnchanged(path);
+        }
+        committed = true;
+        return upper;
+    }
+
+    private void pruneUnchanged(String path) {
+        for (String p = path; !p.equals("/"); p = parent(p)) {
+            Path u = upper.resolve(p.substring(1));
+            if (!Files.isDirectory(u, LinkOption.NOFOLLOW_LINKS) || !isEmptyDir(u) || isOpaque(u)) {
+                return;
+            }
+            Path lower = topmostLower(p);
+            if (lower == null || !Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)
+                    || !sameMetadata(u, lower)) {
+                return;
+            }
+            try {
+                Files.delete(u);
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private Path topmostLower(String path) {
+        for (Path l : lowers) {
+            Path c = l.resolve(path.substring(1));
+            if (Files.exists(c, LinkOption.NOFOLLOW_LINKS)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static boolean sameMetadata(Path a, Path b) {
+        try {
+            Map<String, Object> x = Files.readAttributes(a, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> y = Files.readAttributes(b, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+            return Objects.equals(x, y);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isEmptyDir(Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean isOpaque(Path dir) {
+        HostCommand.Result r = HostCommand.run(List.of("getfattr", "--only-values", "-n", "trusted.overlay.opaque",
+                "--", dir.toString()), null);
+        return r.ok() && r.output().equals("y");
+    }
+
+    private static String normalize(String path) {
+        String n = Path.of("/").resolve(path).normalize().toString();
+        if (!n.startsWith("/")) {
+            throw new IllegalArgumentException("not an absolute path: " + path);
+        }
+        return n;
+    }
+
+    private static String parent(String p) {
+        int i = p.lastIndexOf('/');
+        return i <= 0 ? "/" : p.substring(0, i);
+    }
+
+    private void unmount() {
+        if (!mounted) {
+            return;
+        }
+        HostCommand.Result r = HostCommand.run(List.of("umount", merged.toString()), null);
+        if (!r.ok()) {
+            // A process still holding the mount must not leave it attached forever.
+            HostCommand.check(List.of("umount", "--lazy", merged.toString()), null);
+        }
+        mounted = false;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        unmount();
+        HostCommand.deleteTree(area.resolve("work"));
+        HostCommand.deleteTree(merged);
+        HostCommand.deleteTree(area.resolve("l"));
+        HostCommand.deleteTree(area.resolve("empty"));
+        if (!committed) {
+            HostCommand.deleteTree(upper);
+        }
+    }
+}

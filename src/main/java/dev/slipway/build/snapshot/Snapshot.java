@@ -1,0 +1,34 @@
+package dev.slipway.build.snapshot;
+
+import java.nio.file.Path;
+
+/**
+ * A writable view of a stack of layer directories for one build step. {@link #rootfs()} is what
+ * the step sees; {@link #commit()} ends the view and yields the step's new layer as an
+ * overlay-style directory (whiteouts as 0/0 character devices, opaque directories marked with
+ * the {@code trusted.overlay.opaque} xattr), which {@code dev.slipway.layer} turns into a tar.
+ * {@link #close()} always unmounts and removes the scratch state, even after a failure.
+ */
+public interface Snapshot extends AutoCloseable {
+
+    /** The root filesystem the step runs in; valid until {@link #commit()} or {@link #close()}. */
+    Path rootfs();
+
+    /** Where the step's new layer is (or, for the copy fallback, will be once committed). */
+    Path upperDir();
+
+    /**
+     * Records that the runtime (not the step) created and removed entries inside the existing
+     * directory {@code path} (absolute inside the rootfs), such as a mountpoint stub in
+     * {@code /etc}. At commit the directory is left out of the layer when nothing of it differs
+     * from the layers below.
+     */
+    void runtimeTouched(String path);
+
+    /** Ends the view and returns the directory holding the step's changes. */
+    Path commit();
+
+    /** Unmounts and removes scratch state; the upper directory is removed unless committed. */
+    @Override
+    void close();
+}

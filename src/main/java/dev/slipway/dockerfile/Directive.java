@@ -1,0 +1,5 @@
+package dev.slipway.dockerfile;
+
+/** A parser directive ({@code # syntax=...}, {@code # escape=...}, {@code # check=...}); name is lower-case. */
+public record Directive(String name, String value, int line) {
+}

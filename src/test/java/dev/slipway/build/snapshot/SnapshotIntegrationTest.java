@@ -1,0 +1,127 @@
+package dev.slipway.build.snapshot;
+
+import dev.slipway.SlipwayException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Real overlay mounts and copies (root needed for mount and mknod). */
+@Tag("integration")
+class SnapshotIntegrationTest {
+    @TempDir
+    Path tmp;
+
+    static boolean mounted(Path p) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .anyMatch(l -> l.split(" ")[4].equals(p.toString()));
+    }
+
+    /** Layer dirs with long names so that absolute lowerdirs exceed one page; top-most first. */
+    List<Path> layers(int n) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Path l = Files.createDirectories(tmp.resolve("layers").resolve(String.format("%064d", i)));
+            Files.writeString(l.resolve("f" + i), "layer " + i);
+            Files.writeString(l.resolve("shared"), "from " + i);
+            out.add(0, l);
+        }
+        return out;
+    }
+
+    static void whiteout(Path p) {
+        HostCommand.check(List.of("mknod", p.toString(), "c", "0", "0"), null);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void manyLayersStackTopMostFirst(Snapshotter.Mode mode) throws IOException {
+        List<Path> lowers = layers(120);
+        int optionLength = String.join(":", lowers.stream().map(Path::toString).toList()).length();
+        assertThat(optionLength).isGreaterThan(4096);
+        try (Snapshot s = new Snapshotter(mode).prepare(lowers, tmp.resolve("area"))) {
+            assertThat(Files.readString(s.rootfs().resolve("f0"))).isEqualTo("layer 0");
+            assertThat(Files.readString(s.rootfs().resolve("f119"))).isEqualTo("layer 119");
+            assertThat(Files.readString(s.rootfs().resolve("shared"))).isEqualTo("from 119");
+            Files.writeString(s.rootfs().resolve("new"), "x");
+            Path upper = s.commit();
+            try (var list = Files.list(upper)) {
+                assertThat(list.map(p -> p.getFileName().toString())).containsExactly("new");
+            }
+        }
+        assertThat(Files.exists(tmp.resolve("area/upper/new"))).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void whiteoutsAndOpaqueDirsInLowersAreHonoured(Snapshotter.Mode mode) throws IOException {
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        Files.createDirectories(base.resolve("d"));
+        Files.writeString(base.resolve("d/old"), "old");
+        Files.writeString(base.resolve("gone"), "x");
+        Path top = Files.createDirectories(tmp.resolve("top"));
+        Files.createDirectories(top.resolve("d"));
+        Files.writeString(top.resolve("d/new"), "new");
+        HostCommand.check(List.of("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", top.resolve("d").toString()), null);
+        whiteout(top.resolve("gone"));
+        try (Snapshot s = new Snapshotter(mode).prepare(List.of(top, base), tmp.resolve("area"))) {
+            assertThat(Files.exists(s.rootfs().resolve("gone"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+            try (var list = Files.list(s.rootfs().resolve("d"))) {
+                assertThat(list.map(p -> p.getFileName().toString())).containsExactly("new");
+            }
+            Files.delete(s.rootfs().resolve("d/new"));
+            Path upper = s.commit();
+            Map<String, Object> a = Files.readAttributes(upper.resolve("d/new"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+            assertThat((int) a.get("mode") & 0170000).isEqualTo(0020000);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void closeWithoutCommitRemovesEverything(Snapshotter.Mode mode) throws IOException {
+        Path area = tmp.resolve("area");
+        Path rootfs;
+        try (Snapshot s = new Snapshotter(mode).prepare(layers(2), area)) {
+            rootfs = s.rootfs();
+            Files.writeString(rootfs.resolve("tmp"), "x");
+            assertThat(mounted(rootfs)).isEqualTo(mode == Snapshotter.Mode.OVERLAY);
+        }
+        assertThat(mounted(rootfs)).isFalse();
+        try (var list = Files.list(area)) {
+            assertThat(list).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void scratchHasAnEmptyRoot(Snapshotter.Mode mode) throws IOException {
+        try (Snapshot s = new Snapshotter(mode).prepare(List.of(), tmp.resolve("area"))) {
+            try (var list = Files.list(s.rootfs())) {
+                assertThat(list).isEmpty();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void badInputIsRefused(Snapshotter.Mode mode) throws IOException {
+        Snapshotter sn = new Snapshotter(mode);
+        assertThatThrownBy(() -> sn.prepare(List.of(tmp.resolve("missing")), tmp.resolve("a")))
+                .isInstanceOf(SlipwayException.class).hasMessageContaining("missing");
+        Files.createDirectories(tmp.resolve("busy"));
+        Files.writeString(tmp.resolve("busy/x"), "");
+        assertThatThrownBy(() -> sn.prepare(List.of(), tmp.resolve("busy")))
+                .isInstanceOf(SlipwayException.class).hasMessageContaining("not empty");
+    }
+}
