@@ -31,6 +31,10 @@ import picocli.CommandLine.ScopeType;
             SaveCommand.class,
             LoadCommand.class,
             ExportOciCommand.class,
+            PullCommand.class,
+            PushCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
