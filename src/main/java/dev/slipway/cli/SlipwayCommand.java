@@ -35,6 +35,9 @@ import picocli.CommandLine.ScopeType;
             PushCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            SbomCommand.class,
+            ScanCommand.class,
+            DbCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
