@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {
             CommandLine.HelpCommand.class,
             PlanCommand.class,
+            LintCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
