@@ -12,6 +12,11 @@ public final class Main {
     }
 
     static int run(String... args) {
-        return SlipwayCommand.commandLine().execute(args);
+        CommandLine cl = SlipwayCommand.commandLine();
+        int exit = cl.execute(args);
+        // Commands print whole tables with print(); System.exit would drop what is still buffered.
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return exit;
     }
 }

@@ -20,7 +20,21 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ImportCommand.class,
+            ImagesCommand.class,
+            HistoryCommand.class,
+            InspectCommand.class,
+            TagCommand.class,
+            RmiCommand.class,
+            PruneCommand.class,
             PlanCommand.class,
+            SaveCommand.class,
+            LoadCommand.class,
+            ExportOciCommand.class,
+            PullCommand.class,
+            PushCommand.class,
+            LoginCommand.class,
+            LogoutCommand.class,
             LintCommand.class,
         })
 public final class SlipwayCommand implements Runnable {

@@ -82,13 +82,7 @@ public final class ContentStore {
             if (expected != null && !expected.equals(actual)) {
                 throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
             }
-            Path target = path(actual);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                return new Blob(actual, size);
-            }
-            AtomicFiles.createDirectories(root.blobs());
-            AtomicFiles.replace(tmp, target);
-            return new Blob(actual, size);
+            return commit(tmp, actual, size);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
         } finally {
@@ -98,6 +92,50 @@ public final class ContentStore {
                 // prune removes what is left in tmp/
             }
         }
+    }
+
+    /** Writes a blob's content to a stream. */
+    @FunctionalInterface
+    public interface BlobWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Stores what {@code writer} writes, hashing it on the way: for content produced rather than
+     * read (a layer tar being assembled), without a second copy.
+     */
+    public Blob write(BlobWriter writer) {
+        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            MessageDigest sha = Digest.newSha256();
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.security.DigestOutputStream out = new java.security.DigestOutputStream(
+                        new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), sha);
+                writer.writeTo(out);
+                out.flush();
+                size = ch.size();
+                ch.force(true);
+            }
+            return commit(tmp, Digest.fromMessageDigest(sha.digest()), size);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // prune removes what is left in tmp/
+            }
+        }
+    }
+
+    private Blob commit(Path tmp, Digest actual, long size) throws IOException {
+        Path target = path(actual);
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            AtomicFiles.createDirectories(root.blobs());
+            AtomicFiles.replace(tmp, target);
+        }
+        return new Blob(actual, size);
     }
 
     /** Reads a whole blob and checks it against its digest: for manifests, configs and indexes. */

@@ -1,0 +1,27 @@
+package dev.slipway.cli;
+
+import dev.slipway.store.ImageSaver;
+import dev.slipway.store.Store;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "export-oci", description = "Write an image as an OCI image layout directory "
+        + "(same as save --format oci-dir -o DIR IMAGE).")
+public final class ExportOciCommand implements Runnable {
+    @CommandLine.ParentCommand
+    SlipwayCommand parent;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image, by name[:tag] or ID.")
+    String image;
+
+    @Parameters(index = "1", paramLabel = "DIR", description = "A new or empty directory.")
+    Path dir;
+
+    @Override
+    public void run() {
+        new ImageSaver(Store.open(parent.rootOption())).save(List.of(image), ImageSaver.Format.OCI_DIR, dir);
+    }
+}

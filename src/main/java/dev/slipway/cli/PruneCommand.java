@@ -1,0 +1,42 @@
+package dev.slipway.cli;
+
+import dev.slipway.store.DockerFormat;
+import dev.slipway.store.PruneReport;
+import dev.slipway.store.Store;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "prune", description = "Remove blobs, unpacked layers and leftovers that no tag or cache record uses.")
+public final class PruneCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    SlipwayCommand parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!force) {
+            out.print("WARNING! This will remove all images without at least one tag and all unused build data.\n"
+                    + "Are you sure you want to continue? [y/N] ");
+            out.flush();
+            String answer = new BufferedReader(new InputStreamReader(System.in)).readLine();
+            if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
+                return 0;
+            }
+        }
+        PruneReport report = Store.open(parent.rootOption()).prune();
+        out.println("Total reclaimed space: " + DockerFormat.humanSize(report.reclaimedBytes(), 4));
+        return 0;
+    }
+}

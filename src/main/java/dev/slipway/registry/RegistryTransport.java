@@ -1,0 +1,520 @@
+package dev.slipway.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slipway.SlipwayException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * HTTP to registries: the endpoint of each registry (HTTPS, or plain HTTP where allowed), its
+ * authentication (anonymous, basic, bearer tokens per scope), redirects that never carry credentials
+ * to another host, and retries with exponential backoff for dropped connections, 429 and 5xx.
+ */
+final class RegistryTransport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REDIRECTS = 5;
+    private static final int ERROR_BODY_LIMIT = 16 << 10;
+    private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
+
+    private final RegistryConfig config;
+    private final HttpClient http;
+    private final Function<String, Optional<Credentials>> credentialSource;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    RegistryTransport(RegistryConfig config, Function<String, Optional<Credentials>> credentialSource) {
+        this.config = config;
+        this.credentialSource = credentialSource;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(TlsContexts.create(config.caCerts()))
+                .build();
+    }
+
+    RegistryConfig config() {
+        return config;
+    }
+
+    /** A request to a registry, rebuilt for every try so that retries resend the whole body. */
+    record Call(String method, String path, Map<String, String> headers, Supplier<BodyPublisher> body,
+            List<String> scopes, URI absolute) {
+        static Call get(String path, List<String> scopes, Map<String, String> headers) {
+            return new Call("GET", path, headers, HttpRequest.BodyPublishers::noBody, scopes, null);
+        }
+
+        Call to(URI uri) {
+            return new Call(method, path, headers, body, scopes, uri);
+        }
+
+        /** What the call asks for, for messages: no query string, since upload URLs carry opaque state. */
+        String describe() {
+            String p = absolute != null ? absolute.getRawPath() : path;
+            int q = p.indexOf('?');
+            return method + " " + (q < 0 ? p : p.substring(0, q));
+        }
+    }
+
+    /** An answer; its body must be consumed or {@link #close() closed}. */
+    record Response(int status, HttpHeaders headers, InputStream body, URI uri) implements AutoCloseable {
+        Optional<String> header(String name) {
+            return headers.firstValue(name);
+        }
+
+        byte[] bytes(long limit, String what) {
+            try (InputStream in = body) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                byte[] buf = new byte[1 << 16];
+                long total = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    total += n;
+                    if (total > limit) {
+                        throw new SlipwayException(what + " is larger than " + limit + " bytes");
+                    }
+                    out.write(buf, 0, n);
+                }
+                return out.toByteArray();
+            } catch (IOException e) {
+                throw new RegistryException(what + ": connection failed while reading: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (IOException ignored) {
+                // Closing only releases the connection.
+            }
+        }
+    }
+
+    /** A registry as reached: where, and what it asked for authentication. */
+    final class Endpoint {
+        final String registry;
+        private volatile URI base;
+        private volatile WwwAuthenticate challenge;
+        private volatile Optional<Credentials> credentials;
+        private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+        Endpoint(String registry) {
+            this.registry = registry;
+        }
+
+        synchronized URI base() {
+            if (base == null) {
+                ping();
+            }
+            return base;
+        }
+
+        Optional<Credentials> credentials() {
+            if (credentials == null) {
+                credentials = credentialSource.apply(registry);
+            }
+            return credentials;
+        }
+
+        void useCredentials(Credentials c) {
+            credentials = Optional.of(c);
+            tokens.clear();
+        }
+
+        WwwAuthenticate challenge() {
+            return challenge;
+        }
+
+        private void ping() {
+            List<URI> candidates = RegistryHosts.baseUris(registry, config.plainHttpAllowed(registry));
+            IOException last = null;
+            for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+                for (URI candidate : candidates) {
+                    HttpRequest req = HttpRequest.newBuilder(candidate.resolve("/v2/")).GET()
+                            .timeout(config.requestTimeout()).build();
+                    try {
+                        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                        r.body().close();
+                        if (r.statusCode() == 401) {
+                            challenge = preferred(WwwAuthenticate.parse(r.headers().firstValue("WWW-Authenticate").orElse(null)));
+                        }
+                        if (r.statusCode() < 500 && r.statusCode() != 429) {
+                            base = candidate;
+                            return;
+                        }
+                        last = new IOException("status " + r.statusCode());
+                    } catch (SSLException e) {
+                        last = e;
+                    } catch (IOException e) {
+                        last = e;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new RegistryException("interrupted while contacting " + registry, e);
+                    }
+                }
+                if (last instanceof SSLException && candidates.size() == 1) {
+                    break;
+                }
+                if (attempt < config.maxAttempts()) {
+                    sleep(backoff(attempt, null));
+                }
+            }
+            String hint = last instanceof SSLException && !config.plainHttpAllowed(registry)
+                    ? " (for a private CA use --ca-cert; for a plain-HTTP registry, --insecure-registry " + registry + ")"
+                    : "";
+            throw new RegistryException("cannot reach registry " + registry + ": " + reason(last) + hint, last);
+        }
+    }
+
+    private record Token(String value, Instant expires) {
+    }
+
+    Endpoint endpoint(String registry) {
+        return endpoints.computeIfAbsent(RegistryHosts.canonical(registry), Endpoint::new);
+    }
+
+    /**
+     * Sends a call, authenticating as the registry asks and retrying what may succeed on a second try.
+     * Any status is returned except those it retried away; the caller judges the status.
+     */
+    Response send(Endpoint ep, Call call) {
+        URI base = ep.base();
+        URI uri = call.absolute() != null ? call.absolute() : base.resolve(call.path());
+        boolean reauthenticated = false;
+        Exception lastFailure = null;
+        for (int attempt = 1; ; attempt++) {
+            Response r;
+            try {
+                r = sendFollowingRedirects(ep, call, uri, authorization(ep, call.scopes(), false));
+            } catch (IOException e) {
+                lastFailure = e;
+                if (attempt >= config.maxAttempts() || e instanceof SSLException) {
+                    throw new RegistryException(ep.registry + ": " + call.describe() + " failed after " + attempt
+                            + (attempt == 1 ? " try: " : " tries: ") + reason(e), e);
+                }
+                sleep(backoff(attempt, null));
+                continue;
+            }
+            if (r.status() == 401 && !reauthenticated) {
+                reauthenticated = true;
+                List<WwwAuthenticate> challenges =
+                        WwwAuthenticate.parse(r.header("WWW-Authenticate").orElse(null));
+                r.close();
+                WwwAuthenticate c = preferred(challenges);
+                if (c != null) {
+                    ep.challenge = c;
+                    if (c.isBearer()) {
+                        authorization(ep, merge(call.scopes(), c.param("scope")), true);
+                    }
+                }
+                attempt--;
+                continue;
+            }
+            if ((r.status() == 429 || r.status() >= 500) && attempt < config.maxAttempts()) {
+                Duration wait = backoff(attempt, r.header("Retry-After").orElse(null));
+                r.close();
+                sleep(wait);
+                continue;
+            }
+            return r;
+        }
+    }
+
+    /** Like {@link #send} but a status other than {@code expected} is a {@link RegistryException}. */
+    Response expect(Endpoint ep, Call call, String what, int... expected) {
+        Response r = send(ep, call);
+        for (int s : expected) {
+            if (r.status() == s) {
+                return r;
+            }
+        }
+        throw failure(ep, call, what, r);
+    }
+
+    RegistryException failure(Endpoint ep, Call call, String what, Response r) {
+        byte[] body;
+        try {
+            body = r.bytes(ERROR_BODY_LIMIT, "error body");
+        } catch (RuntimeException e) {
+            body = new byte[0];
+        }
+        String code = null;
+        String message = null;
+        try {
+            JsonNode errors = JSON.readTree(body).path("errors");
+            if (errors.isArray() && errors.size() > 0) {
+                code = errors.get(0).path("code").asText(null);
+                message = errors.get(0).path("message").asText(null);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // Not the distribution error JSON: the status says enough.
+        }
+        StringBuilder m = new StringBuilder();
+        m.append(what).append(": ").append(ep.registry).append(" answered ").append(r.status());
+        if (code != null) {
+            m.append(' ').append(code);
+        }
+        if (message != null && !message.isBlank()) {
+            m.append(" (").append(printable(message)).append(')');
+        }
+        m.append(" to ").append(call.describe());
+        if (r.status() == 401) {
+            m.append(ep.credentials().isPresent()
+                    ? "; the credentials were refused" : "; log in first with: slipway login " + ep.registry);
+        } else if (r.status() == 403) {
+            m.append("; access denied");
+        }
+        return new RegistryException(m.toString(), r.status(), code);
+    }
+
+    private Response sendFollowingRedirects(Endpoint ep, Call call, URI uri, String auth)
+            throws IOException {
+        URI current = uri;
+        String method = call.method();
+        for (int hop = 0; ; hop++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(config.requestTimeout());
+            BodyPublisher body = method.equals("GET") || method.equals("HEAD")
+                    ? HttpRequest.BodyPublishers.noBody() : call.body().get();
+            b.method(method, body);
+            call.headers().forEach(b::header);
+            if (auth != null && sameOrigin(uri, current)) {
+                b.header("Authorization", auth);
+            }
+            HttpResponse<InputStream> r;
+            try {
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            int s = r.statusCode();
+            Optional<String> location = r.headers().firstValue("Location");
+            boolean redirect = (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent()
+                    && (method.equals("GET") || method.equals("HEAD"));
+            if (!redirect) {
+                return new Response(s, r.headers(), r.body(), current);
+            }
+            r.body().close();
+            if (hop >= MAX_REDIRECTS) {
+                throw new IOException("too many redirects");
+            }
+            URI next = current.resolve(location.get());
+            if ("http".equals(next.getScheme()) && !"http".equals(current.getScheme())
+                    && !config.plainHttpAllowed(hostPort(next))) {
+                throw new IOException("refusing a redirect from HTTPS to plain HTTP");
+            }
+            current = next;
+        }
+    }
+
+    /** The {@code Authorization} value for a call, fetching a bearer token when the registry wants one. */
+    private String authorization(Endpoint ep, List<String> scopes, boolean refresh) {
+        WwwAuthenticate c = ep.challenge;
+        if (c == null) {
+            return null;
+        }
+        Optional<Credentials> creds = ep.credentials();
+        if (c.isBasic()) {
+            return creds.map(Credentials::basicHeader).orElse(null);
+        }
+        if (!c.isBearer()) {
+            return null;
+        }
+        String key = String.join(" ", new TreeSet<>(scopes));
+        Token t = ep.tokens.get(key);
+        if (t == null || refresh || Instant.now().isAfter(t.expires())) {
+            t = fetchToken(ep, c, scopes, creds);
+            ep.tokens.put(key, t);
+        }
+        return "Bearer " + t.value();
+    }
+
+    /** Asks the challenge's realm for a token (distribution's token auth, or its OAuth2 variant for identity tokens). */
+    private Token fetchToken(Endpoint ep, WwwAuthenticate c, List<String> scopes, Optional<Credentials> creds) {
+        String realm = c.param("realm");
+        if (realm == null || realm.isEmpty()) {
+            throw new RegistryException(ep.registry + " asked for a bearer token without naming a realm", 401, null);
+        }
+        URI realmUri;
+        try {
+            realmUri = URI.create(realm);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(ep.registry + " named an invalid token realm", 401, null);
+        }
+        if (!"https".equals(realmUri.getScheme())
+                && !("http".equals(realmUri.getScheme()) && config.plainHttpAllowed(hostPort(realmUri)))) {
+            throw new RegistryException(ep.registry + ": refusing token realm " + realmUri.getScheme() + "://"
+                    + realmUri.getHost() + " (plain HTTP is only for loopback and --insecure-registry hosts)", 401, null);
+        }
+        String service = c.param("service");
+        boolean identityToken = creds.isPresent() && creds.get().username().equals(Credentials.TOKEN_USER);
+        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(config.requestTimeout());
+        if (identityToken) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=slipway");
+            form.append("&refresh_token=").append(enc(creds.get().secret()));
+            if (service != null) {
+                form.append("&service=").append(enc(service));
+            }
+            if (!scopes.isEmpty()) {
+                form.append("&scope=").append(enc(String.join(" ", scopes)));
+            }
+            b.uri(realmUri).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+        } else {
+            StringBuilder q = new StringBuilder();
+            if (service != null) {
+                q.append("service=").append(enc(service));
+            }
+            for (String s : scopes) {
+                q.append(q.length() == 0 ? "" : "&").append("scope=").append(enc(s));
+            }
+            if (creds.isPresent()) {
+                q.append(q.length() == 0 ? "" : "&").append("account=").append(enc(creds.get().username()));
+                b.header("Authorization", creds.get().basicHeader());
+            }
+            String sep = realm.contains("?") ? "&" : "?";
+            b.uri(URI.create(realm + (q.length() == 0 ? "" : sep + q))).GET();
+        }
+        HttpRequest request = b.build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if ((r.statusCode() == 429 || r.statusCode() >= 500) && attempt < config.maxAttempts()) {
+                    sleep(backoff(attempt, r.headers().firstValue("Retry-After").orElse(null)));
+                    continue;
+                }
+                if (r.statusCode() == 401 || r.statusCode() == 403) {
+                    throw new RegistryException("authentication to " + ep.registry + " failed: the token service at "
+                            + realmUri.getHost() + " answered " + r.statusCode()
+                            + (creds.isPresent() ? "; the credentials were refused" : ""), 401, "UNAUTHORIZED");
+                }
+                if (r.statusCode() != 200) {
+                    throw new RegistryException("authentication to " + ep.registry + " failed: the token service at "
+                            + realmUri.getHost() + " answered " + r.statusCode(), r.statusCode(), null);
+                }
+                return parseToken(ep, r.body());
+            } catch (IOException e) {
+                if (attempt >= config.maxAttempts()) {
+                    throw new RegistryException("authentication to " + ep.registry + " failed: cannot reach the token service at "
+                            + realmUri.getHost() + ": " + reason(e), e);
+                }
+                sleep(backoff(attempt, null));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException("interrupted", e);
+            }
+        }
+    }
+
+    private static Token parseToken(Endpoint ep, byte[] body) {
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new RegistryException("the token service of " + ep.registry + " answered something that is not JSON", 0, null);
+        }
+        String token = tree.path("token").asText("");
+        if (token.isEmpty()) {
+            token = tree.path("access_token").asText("");
+        }
+        if (token.isEmpty()) {
+            throw new RegistryException("the token service of " + ep.registry + " answered without a token", 0, null);
+        }
+        long expiresIn = tree.path("expires_in").asLong(60);
+        // Renew a little early, so that a token does not expire between being picked and being used.
+        return new Token(token, Instant.now().plusSeconds(Math.max(expiresIn, 60) - 10));
+    }
+
+    /** The one challenge to act on: bearer over basic, as Docker does. */
+    private static WwwAuthenticate preferred(List<WwwAuthenticate> challenges) {
+        return challenges.stream().filter(WwwAuthenticate::isBearer).findFirst()
+                .or(() -> challenges.stream().filter(WwwAuthenticate::isBasic).findFirst())
+                .orElse(null);
+    }
+
+    private static List<String> merge(List<String> scopes, String challenged) {
+        List<String> all = new ArrayList<>(scopes);
+        if (challenged != null) {
+            for (String s : challenged.split(" ")) {
+                if (!s.isBlank() && !all.contains(s)) {
+                    all.add(s);
+                }
+            }
+        }
+        return all;
+    }
+
+    Duration backoff(int attempt, String retryAfter) {
+        if (retryAfter != null) {
+            try {
+                Duration d = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+                return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
+            } catch (NumberFormatException ignored) {
+                // An HTTP date: fall back to our own schedule.
+            }
+        }
+        return config.firstRetryDelay().multipliedBy(1L << Math.min(attempt - 1, 16));
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryException("interrupted", e);
+        }
+    }
+
+    static String reason(Throwable e) {
+        if (e == null) {
+            return "no answer";
+        }
+        String m = e.getMessage();
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : printable(m);
+    }
+
+    private static String printable(String s) {
+        String one = s.replaceAll("\\s+", " ").trim();
+        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equals(b.getScheme()) && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+                && a.getPort() == b.getPort();
+    }
+
+    static String hostPort(URI u) {
+        return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

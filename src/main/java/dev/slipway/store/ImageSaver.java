@@ -1,0 +1,393 @@
+package dev.slipway.store;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.SlipwayException;
+import dev.slipway.image.Descriptor;
+import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.image.ImageDocument;
+import dev.slipway.image.ImageIndex;
+import dev.slipway.image.ImageJson;
+import dev.slipway.image.ImageReference;
+import dev.slipway.image.Manifest;
+import dev.slipway.image.MediaTypes;
+import dev.slipway.image.Platform;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code save} and {@code export-oci}: writes images from the store as a docker-archive or an OCI
+ * image layout (a tar or a directory).
+ *
+ * <p>The docker-archive is the layout Docker 25+ writes, which Docker 20.10's {@code docker load}
+ * also reads: an OCI layout ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/...}) with
+ * uncompressed layers named by their diffIDs, plus {@code manifest.json} (Config, RepoTags, Layers,
+ * paths into {@code blobs/}) and {@code repositories}. The OCI layout formats copy the stored blobs
+ * as they are, so manifest digests do not change. Tags go into {@code index.json} as
+ * {@code org.opencontainers.image.ref.name} (the tag alone, as containerd and Docker write it, which
+ * is what {@code skopeo oci:DIR:TAG} and {@code umoci --image DIR:TAG} look up) and
+ * {@code io.containerd.image.name} (the full name).
+ */
+public final class ImageSaver {
+    private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
+
+    /** The output formats; names as podman and skopeo spell them, with Docker-ish aliases. */
+    public enum Format {
+        DOCKER_ARCHIVE("docker-archive"), OCI_ARCHIVE("oci-archive"), OCI_DIR("oci-dir");
+
+        private final String flag;
+
+        Format(String flag) {
+            this.flag = flag;
+        }
+
+        public String flag() {
+            return flag;
+        }
+
+        public static Format parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "docker-archive", "docker" -> DOCKER_ARCHIVE;
+                case "oci-archive", "oci" -> OCI_ARCHIVE;
+                case "oci-dir", "oci-layout" -> OCI_DIR;
+                default -> throw new SlipwayException("unknown format: " + text
+                        + " (expected docker-archive, oci-archive or oci-dir)");
+            };
+        }
+    }
+
+    /** An image named on the command line: its tag (null when named by ID) and what the store holds for it. */
+    public record Selected(ImageReference tag, Digest target) {
+    }
+
+    private final Store store;
+
+    public ImageSaver(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * Finds an image by reference ({@code busybox}, {@code name:tag}, {@code name@sha256:...}) or
+     * by an image ID or manifest digest prefix (at least 4 hex digits).
+     */
+    public Selected resolve(String name) {
+        ImageReference ref = null;
+        try {
+            ref = ImageReference.parse(name);
+        } catch (SlipwayException notAReference) {
+            if (!ID_PREFIX.matcher(name).matches()) {
+                throw notAReference;
+            }
+        }
+        if (ref != null) {
+            var record = store.references().get(ref);
+            if (record.isPresent()) {
+                return new Selected(ref, record.get().target());
+            }
+        }
+        if (ID_PREFIX.matcher(name).matches()) {
+            String hex = name.startsWith("sha256:") ? name.substring(7) : name;
+            List<Digest> matches = store.references().list().values().stream()
+                    .map(TagRecord::target)
+                    .distinct()
+                    .filter(t -> t.hex().startsWith(hex) || imageIdOf(t).hex().startsWith(hex))
+                    .toList();
+            if (matches.size() == 1) {
+                return new Selected(null, matches.get(0));
+            }
+            if (matches.size() > 1) {
+                throw new SlipwayException("ambiguous image ID prefix: " + name);
+            }
+        }
+        throw new SlipwayException("no such image: " + name);
+    }
+
+    /** Writes the images to a file (a tar, written atomically) or, for {@link Format#OCI_DIR}, a new directory. */
+    public void save(List<String> images, Format format, Path output) {
+        List<Selected> selected = images.stream().map(this::resolve).toList();
+        Path parent = output.toAbsolutePath().getParent();
+        Path temp = parent.resolve("." + output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        try {
+            if (format == Format.OCI_DIR) {
+                checkEmptyOrAbsent(output);
+                Files.createDirectory(temp);
+                try (ArchiveSink sink = new ArchiveSink.Directory(temp)) {
+                    write(selected, format, sink);
+                }
+                if (Files.exists(output)) {
+                    Files.delete(output);
+                }
+                Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                if (Files.isDirectory(output)) {
+                    throw new SlipwayException(output + " is a directory (use --format oci-dir to write a layout directory)");
+                }
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), Streams.BUFFER)) {
+                    writeTar(selected, format, out);
+                }
+                Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new SlipwayException("cannot write " + output + ": " + ArchiveSource.oneLine(e), e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Writes a tar format to a stream (stdout). */
+    public void save(List<String> images, Format format, OutputStream out) {
+        if (format == Format.OCI_DIR) {
+            throw new SlipwayException("the oci-dir format needs an output directory (-o DIR)");
+        }
+        try {
+            writeTar(images.stream().map(this::resolve).toList(), format, out);
+        } catch (IOException e) {
+            throw new SlipwayException("cannot write archive: " + ArchiveSource.oneLine(e), e);
+        }
+    }
+
+    private void writeTar(List<Selected> selected, Format format, OutputStream out) throws IOException {
+        ArchiveSink.Tar sink = new ArchiveSink.Tar(out);
+        write(selected, format, sink);
+        sink.commit();
+    }
+
+    private void write(List<Selected> selected, Format format, ArchiveSink sink) throws IOException {
+        try (Store.Session session = store.session()) {
+            sink.directory("blobs");
+            sink.directory("blobs/sha256");
+            Map<Digest, List<ImageReference>> targets = new LinkedHashMap<>();
+            for (Selected s : selected) {
+                List<ImageReference> tags = targets.computeIfAbsent(s.target(), t -> new ArrayList<>());
+                if (s.tag() != null && s.tag().tag() != null && !tags.contains(s.tag())) {
+                    tags.add(s.tag());
+                }
+            }
+            if (format == Format.DOCKER_ARCHIVE) {
+                writeDockerArchive(targets, sink);
+            } else {
+                writeOciLayout(targets, sink);
+            }
+        }
+    }
+
+    private void writeDockerArchive(Map<Digest, List<ImageReference>> targets, ArchiveSink sink) throws IOException {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        List<Descriptor> indexEntries = new ArrayList<>();
+        ArrayNode manifestJson = json.arrayNode();
+        Map<String, Map<String, String>> repositories = new TreeMap<>();
+        for (Map.Entry<Digest, List<ImageReference>> target : targets.entrySet()) {
+            Digest manifestDigest = platformManifest(target.getKey());
+            Manifest manifest = ImageJson.readManifest(store.content().read(manifestDigest));
+            byte[] configBytes = store.content().read(manifest.config().digest());
+            ImageConfig config = ImageJson.readConfig(configBytes);
+            List<Digest> diffIds = config.diffIds();
+            if (diffIds.size() != manifest.layers().size()) {
+                throw new SlipwayException("image " + manifestDigest + ": manifest has " + manifest.layers().size()
+                        + " layers but its config has " + diffIds.size());
+            }
+            List<Descriptor> layers = new ArrayList<>();
+            ArrayNode layerNames = json.arrayNode();
+            boolean reusable = MediaTypes.OCI_MANIFEST.equals(manifest.effectiveMediaType())
+                    && MediaTypes.OCI_CONFIG.equals(manifest.config().mediaType());
+            for (int i = 0; i < diffIds.size(); i++) {
+                Descriptor layer = manifest.layers().get(i);
+                String name = blobName(diffIds.get(i));
+                long size = writeUncompressedLayer(layer, diffIds.get(i), name, sink);
+                reusable &= MediaTypes.OCI_LAYER.equals(layer.mediaType());
+                layers.add(new Descriptor(MediaTypes.OCI_LAYER, diffIds.get(i), size));
+                layerNames.add(name);
+            }
+            Digest imageId = manifest.config().digest();
+            sink.file(blobName(imageId), configBytes);
+            ImageJson.Encoded<?> ociManifest = reusable
+                    ? new ImageJson.Encoded<>(manifest, store.content().read(manifestDigest), manifestDigest)
+                    : ImageJson.encode(Manifest.of(new Descriptor(MediaTypes.OCI_CONFIG, imageId, configBytes.length),
+                            layers, false));
+            sink.file(blobName(ociManifest.digest()), ociManifest.bytes());
+
+            ObjectNode entry = manifestJson.addObject();
+            entry.put("Config", blobName(imageId));
+            ArrayNode repoTags = entry.putArray("RepoTags");
+            entry.set("Layers", layerNames);
+            Descriptor descriptor = ociManifest.descriptor(MediaTypes.OCI_MANIFEST);
+            if (target.getValue().isEmpty()) {
+                indexEntries.add(descriptor);
+            }
+            for (ImageReference tag : target.getValue()) {
+                repoTags.add(tag.familiarString());
+                indexEntries.add(descriptor.withAnnotations(refAnnotations(tag)));
+                if (!diffIds.isEmpty()) {
+                    repositories.computeIfAbsent(tag.familiarName(), n -> new TreeMap<>())
+                            .put(tag.tag(), diffIds.get(diffIds.size() - 1).hex());
+                }
+            }
+        }
+        sink.file("index.json", ImageJson.write(ImageIndex.of(indexEntries)));
+        sink.file("manifest.json", ImageJson.write(manifestJson));
+        sink.file("oci-layout", ociLayout());
+        sink.file("repositories", ImageJson.write(repositories));
+    }
+
+    /** Writes a layer uncompressed under its diffID's name, once; returns its uncompressed size. */
+    private long writeUncompressedLayer(Descriptor layer, Digest diffId, String name, ArchiveSink sink)
+            throws IOException {
+        MediaTypes.Compression compression = MediaTypes.layerCompression(layer.mediaType());
+        if (compression == MediaTypes.Compression.NONE) {
+            if (!layer.digest().equals(diffId)) {
+                throw new SlipwayException("layer " + layer.digest() + " does not match its diffID " + diffId);
+            }
+            try (InputStream in = store.content().open(layer.digest(), true)) {
+                sink.file(name, store.content().size(layer.digest()), in);
+            }
+            return store.content().size(layer.digest());
+        }
+        Path temp = AtomicFiles.tempName(store.root().tmp(), "layer");
+        try {
+            Streams.Hashing hashing;
+            try (InputStream in = Streams.decompress(store.content().open(layer.digest(), true), compression);
+                    OutputStream out = Files.newOutputStream(temp)) {
+                hashing = new Streams.Hashing(in);
+                hashing.transferTo(out);
+            }
+            if (!hashing.digest().equals(diffId)) {
+                throw new SlipwayException("layer " + layer.digest() + " decompresses to " + hashing.digest()
+                        + ", not to its diffID " + diffId);
+            }
+            try (InputStream in = Files.newInputStream(temp)) {
+                sink.file(name, hashing.count(), in);
+            }
+            return hashing.count();
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void writeOciLayout(Map<Digest, List<ImageReference>> targets, ArchiveSink sink) throws IOException {
+        List<Descriptor> indexEntries = new ArrayList<>();
+        for (Map.Entry<Digest, List<ImageReference>> target : targets.entrySet()) {
+            Descriptor descriptor = copyTree(target.getKey(), sink);
+            if (target.getValue().isEmpty()) {
+                indexEntries.add(descriptor);
+            }
+            for (ImageReference tag : target.getValue()) {
+                indexEntries.add(descriptor.withAnnotations(refAnnotations(tag)));
+            }
+        }
+        sink.file("oci-layout", ociLayout());
+        sink.file("index.json", ImageJson.write(ImageIndex.of(indexEntries)));
+    }
+
+    /** Copies a manifest or index and everything it references; returns its descriptor. */
+    private Descriptor copyTree(Digest digest, ArchiveSink sink) throws IOException {
+        byte[] bytes = store.content().read(digest);
+        ImageDocument doc = ImageJson.read(bytes);
+        String mediaType;
+        if (doc instanceof Manifest manifest) {
+            mediaType = manifest.effectiveMediaType();
+            copyBlob(manifest.config().digest(), sink);
+            for (Descriptor layer : manifest.layers()) {
+                copyBlob(layer.digest(), sink);
+            }
+        } else if (doc instanceof ImageIndex index) {
+            mediaType = index.effectiveMediaType();
+            for (Descriptor child : index.manifests()) {
+                if (store.content().has(child.digest())) {
+                    copyTree(child.digest(), sink);
+                }
+            }
+        } else {
+            throw new SlipwayException(digest + " is an image config, not a manifest");
+        }
+        sink.file(blobName(digest), bytes);
+        return new Descriptor(mediaType, digest, bytes.length);
+    }
+
+    private void copyBlob(Digest digest, ArchiveSink sink) throws IOException {
+        String name = blobName(digest);
+        if (sink.contains(name)) {
+            return;
+        }
+        try (InputStream in = store.content().open(digest, true)) {
+            sink.file(name, store.content().size(digest), in);
+        }
+    }
+
+    /** The manifest to save for a target: itself, or the host platform's from an index. */
+    private Digest platformManifest(Digest target) {
+        ImageDocument doc = ImageJson.read(store.content().read(target));
+        if (doc instanceof ImageIndex index) {
+            Platform host = Platform.host();
+            return index.manifests().stream()
+                    .filter(d -> d.platform() != null && host.matches(d.platform()) && store.content().has(d.digest()))
+                    .findFirst()
+                    .map(d -> platformManifest(d.digest()))
+                    .orElseThrow(() -> new SlipwayException("image " + target + " has no manifest for " + host));
+        }
+        if (!(doc instanceof Manifest)) {
+            throw new SlipwayException(target + " is not an image manifest");
+        }
+        return target;
+    }
+
+    private Digest imageIdOf(Digest target) {
+        ImageDocument doc = ImageJson.read(store.content().read(target));
+        return doc instanceof Manifest m ? m.config().digest() : target;
+    }
+
+    private static Map<String, String> refAnnotations(ImageReference tag) {
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put(ImageLoader.CONTAINERD_NAME, tag.toString());
+        annotations.put(Descriptor.REF_NAME, tag.tag());
+        return annotations;
+    }
+
+    private static byte[] ociLayout() {
+        return ImageJson.write(Map.of("imageLayoutVersion", "1.0.0"));
+    }
+
+    static String blobName(Digest digest) {
+        return "blobs/" + digest.algorithm() + "/" + digest.hex();
+    }
+
+    private static void checkEmptyOrAbsent(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new SlipwayException(dir + " exists and is not a directory");
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw new SlipwayException(dir + " is not empty; choose a new or empty directory");
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            if (Files.isDirectory(path)) {
+                AtomicFiles.deleteTree(path);
+            } else {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException ignored) {
+            // a leftover dot-file next to the output is harmless and named after its process
+        }
+    }
+}

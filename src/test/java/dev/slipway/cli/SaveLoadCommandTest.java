@@ -1,0 +1,100 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.image.Descriptor;
+import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.image.ImageJson;
+import dev.slipway.image.ImageReference;
+import dev.slipway.image.Manifest;
+import dev.slipway.image.MediaTypes;
+import dev.slipway.image.Platform;
+import dev.slipway.store.Store;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SaveLoadCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        CommandLine cl = SlipwayCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** An image with one empty layer, tagged {@code tag}, in the store at {@code root}. */
+    private static Digest storeImage(Path root, String tag) {
+        Store store = Store.open(root);
+        byte[] layer = new byte[1024];
+        Digest diffId = store.content().put(layer).digest();
+        ImageConfig config = ImageConfig.empty(Platform.host())
+                .withLayer(diffId, new ImageConfig.History(null, "empty", null));
+        ImageJson.Encoded<ImageConfig> c = ImageJson.encode(config);
+        store.content().put(c.bytes());
+        ImageJson.Encoded<Manifest> m = ImageJson.encode(Manifest.of(c.descriptor(MediaTypes.OCI_CONFIG),
+                List.of(new Descriptor(MediaTypes.OCI_LAYER, diffId, layer.length)), false));
+        store.content().put(m.bytes());
+        store.references().set(ImageReference.parse(tag), m.digest());
+        return c.digest();
+    }
+
+    @Test
+    void saveThenLoadPrintsWhatDockerPrints() {
+        Digest imageId = storeImage(dir.resolve("a"), "demo:1");
+        Path archive = dir.resolve("demo.tar");
+
+        Run save = run("--root", dir.resolve("a").toString(), "save", "-o", archive.toString(), "demo:1");
+        Run load = run("--root", dir.resolve("b").toString(), "load", "-i", archive.toString());
+
+        assertThat(save.exit()).as(save.err()).isZero();
+        assertThat(Files.exists(archive)).isTrue();
+        assertThat(load.exit()).as(load.err()).isZero();
+        assertThat(load.out()).isEqualTo("Loaded image: demo:1" + System.lineSeparator());
+        Store loaded = Store.open(dir.resolve("b"));
+        Digest manifest = loaded.references().get(ImageReference.parse("demo:1")).orElseThrow().target();
+        assertThat(ImageJson.readManifest(loaded.content().read(manifest)).config().digest()).isEqualTo(imageId);
+    }
+
+    @Test
+    void exportOciWritesALayoutAndSaveFormatOciWritesATar() throws Exception {
+        storeImage(dir.resolve("a"), "demo:1");
+        String root = dir.resolve("a").toString();
+
+        Run export = run("--root", root, "export-oci", "demo:1", dir.resolve("layout").toString());
+        Run tar = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo");
+
+        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(dir.resolve("layout/index.json")).exists();
+        assertThat(tar.exit()).isOne();
+        assertThat(tar.err()).isEqualTo("error: no such image: demo" + System.lineSeparator());
+        Run tagged = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo:1");
+        assertThat(tagged.exit()).as(tagged.err()).isZero();
+        Run load = run("--root", dir.resolve("c").toString(), "load", "-q", "-i", dir.resolve("oci.tar").toString());
+        assertThat(load.exit()).as(load.err()).isZero();
+        assertThat(load.out()).isEmpty();
+    }
+
+    @Test
+    void loadOfAMissingFileIsOneLineError() {
+        Run load = run("--root", dir.resolve("b").toString(), "load", "-i", dir.resolve("nope.tar").toString());
+
+        assertThat(load.exit()).isOne();
+        assertThat(load.err()).startsWith("error: open ").endsWith("nope.tar: no such file or directory"
+                + System.lineSeparator());
+    }
+}
