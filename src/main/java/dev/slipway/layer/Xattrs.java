@@ -1,0 +1,134 @@
+package dev.slipway.layer;
+
+import dev.slipway.SlipwayException;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Extended attributes through the {@code attr} tools. Java reads only {@code user.*} xattrs, and
+ * the ones layers need are {@code security.capability} and {@code trusted.overlay.*}; one
+ * {@code getfattr -R} per tree keeps this to a single process however large the tree is.
+ */
+public final class Xattrs {
+    private static final String GETFATTR = "getfattr";
+    private static final String SETFATTR = "setfattr";
+
+    private Xattrs() {}
+
+    /**
+     * The xattrs whose names match {@code nameRegex} for every file under {@code root} that has
+     * any, keyed by the path relative to {@code root}. Without {@code getfattr} there are none.
+     */
+    public static Map<String, SortedMap<String, byte[]>> readTree(Path root, String nameRegex) throws IOException {
+        if (!available(GETFATTR)) {
+            return Map.of();
+        }
+        Path abs = root.toAbsolutePath().normalize();
+        // -P: a physical walk, symlinks are never followed; -h: a symlink's own xattrs.
+        List<String> cmd = List.of(GETFATTR, "-R", "-P", "-h", "-d", "-m", nameRegex, "-e", "hex", "--absolute-names", abs.toString());
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        p.getOutputStream().close();
+        Map<String, SortedMap<String, byte[]>> result = new HashMap<>();
+        String prefix = abs.toString().equals("/") ? "/" : abs + "/";
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.ISO_8859_1))) {
+            String current = null;
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("# file: ")) {
+                    String file = unescape(line.substring("# file: ".length()));
+                    current = file.equals(abs.toString()) ? "" : file.startsWith(prefix) ? file.substring(prefix.length()) : null;
+                } else if (current != null && !line.isEmpty()) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        String name = unescape(line.substring(0, eq));
+                        result.computeIfAbsent(current, k -> new TreeMap<>()).put(name, value(line.substring(eq + 1)));
+                    }
+                }
+            }
+        }
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading xattrs", e);
+        }
+        // getfattr exits 1 when some file had none of the attributes; its output is what counts.
+        return result;
+    }
+
+    /** Sets one xattr on {@code file} itself (never through a symlink). */
+    public static void set(Path file, String name, byte[] value) throws IOException {
+        if (!available(SETFATTR)) {
+            throw new SlipwayException("setfattr (Debian package attr) is needed to set xattr " + name + " on " + file);
+        }
+        List<String> cmd = new ArrayList<>(List.of(SETFATTR, "-h", "-n", name, "-v", "0x" + HexFormat.of().formatHex(value), "--", file.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("setfattr " + name + " on " + file + ": " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while setting xattrs", e);
+        }
+    }
+
+    static boolean available(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] value(String text) {
+        if (text.startsWith("0x")) {
+            return HexFormat.of().parseHex(text.substring(2));
+        }
+        if (text.startsWith("\"") && text.endsWith("\"") && text.length() >= 2) {
+            return unescape(text.substring(1, text.length() - 1)).getBytes(StandardCharsets.UTF_8);
+        }
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** getfattr writes unusual bytes in names as {@code \ooo}; the line was read as ISO-8859-1. */
+    static String unescape(String s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && isOctal(s, i + 1)) {
+                bytes.write(Integer.parseInt(s.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isOctal(String s, int from) {
+        if (from + 3 > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+}
