@@ -662,7 +662,9 @@ final class PitfallChecks {
                         for (String s : sources) {
                             String base = LintContext.stripSlash(s);
                             base = base.substring(base.lastIndexOf('/') + 1);
-                            if (!base.isEmpty() && !base.equals(".") && !base.contains("*")) {
+                            if (base.isEmpty() || base.equals(".")) {
+                                added.put(target, line);
+                            } else if (!base.contains("*")) {
                                 added.put(resolve(target, base), line);
                             }
                         }
