@@ -35,6 +35,9 @@ import picocli.CommandLine.ScopeType;
             PushCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            AnalyzeCommand.class,
+            CompareCommand.class,
+            DiffCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
