@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The hand-built fixture: every expected number below is worked out in the test from the layer
  * contents, with dive's formulas applied by hand (see the comments), never taken from the code.
  */
-class AnalyzerTest {
+public class AnalyzerTest {
     // contents and their sizes
     static final byte[] BASE_CONF = Fixture.bytes(1000, 1);
     static final byte[] LIBBIG = Fixture.bytes(5000, 2);
@@ -28,7 +28,7 @@ class AnalyzerTest {
      * L2: rm tmp/build.log (file whiteout); chmod 600 app/data.bin (same bytes re-added).
      * L3: etc replaced by an opaque directory holding only new.conf (50); rm -rf /opt (dir whiteout).
      */
-    static Fixture.Image fixture() {
+    public static Fixture.Image fixture() {
         return new Fixture.Image("fixture")
                 .layer(new Fixture.Tar().dir("etc").file("etc/base.conf", BASE_CONF)
                         .dir("usr").dir("usr/lib").file("usr/lib/libbig.so", LIBBIG)

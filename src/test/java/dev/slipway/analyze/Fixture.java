@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,53 +20,53 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Hand-built layer tars and an in-memory image over them, for analysis tests. */
-final class Fixture {
+public final class Fixture {
     private Fixture() {
     }
 
     /** Deterministic pseudo-random bytes: the same seed gives the same content. */
-    static byte[] bytes(int size, long seed) {
+    public static byte[] bytes(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    static final class Tar {
+    public static final class Tar {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final TarArchiveOutputStream out = new TarArchiveOutputStream(bytes);
 
-        Tar() {
+        public Tar() {
             out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
-        Tar dir(String path) {
+        public Tar dir(String path) {
             return entry(new TarArchiveEntry(path + "/", TarConstants.LF_DIR, true), null, 0755);
         }
 
-        Tar file(String path, byte[] content) {
+        public Tar file(String path, byte[] content) {
             return file(path, content, 0644);
         }
 
-        Tar file(String path, byte[] content, int mode) {
+        public Tar file(String path, byte[] content, int mode) {
             TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_NORMAL, true);
             e.setSize(content.length);
             return entry(e, content, mode);
         }
 
-        Tar symlink(String path, String target) {
+        public Tar symlink(String path, String target) {
             TarArchiveEntry e = new TarArchiveEntry(path, TarConstants.LF_SYMLINK, true);
             e.setLinkName(target);
             return entry(e, null, 0777);
         }
 
         /** {@code .wh.NAME} beside the deleted path. */
-        Tar whiteout(String deleted) {
+        public Tar whiteout(String deleted) {
             int slash = deleted.lastIndexOf('/');
             String name = slash < 0 ? ".wh." + deleted : deleted.substring(0, slash + 1) + ".wh." + deleted.substring(slash + 1);
             return file(name, new byte[0]);
         }
 
-        Tar opaque(String dir) {
+        public Tar opaque(String dir) {
             return file(dir + "/.wh..wh..opq", new byte[0]);
         }
 
@@ -83,7 +85,7 @@ final class Fixture {
             }
         }
 
-        byte[] bytes() {
+        public byte[] bytes() {
             try {
                 out.finish();
                 out.close();
@@ -95,22 +97,22 @@ final class Fixture {
     }
 
     /** An image held in memory: layer tars (uncompressed) and history as (created_by, comment, empty). */
-    static final class Image implements ImageSource {
+    public static final class Image implements ImageSource {
         private final String name;
         private final List<byte[]> layers = new ArrayList<>();
         private final List<String> history = new ArrayList<>();
 
-        Image(String name) {
+        public Image(String name) {
             this.name = name;
         }
 
-        Image layer(Tar tar, String createdBy, String comment) {
+        public Image layer(Tar tar, String createdBy, String comment) {
             layers.add(tar.bytes());
             history.add(historyEntry(createdBy, comment, false));
             return this;
         }
 
-        Image emptyStep(String createdBy, String comment) {
+        public Image emptyStep(String createdBy, String comment) {
             history.add(historyEntry(createdBy, comment, true));
             return this;
         }
@@ -120,7 +122,7 @@ final class Fixture {
                     + (empty ? ",\"empty_layer\":true" : "") + "}";
         }
 
-        List<byte[]> tars() {
+        public List<byte[]> tars() {
             return layers;
         }
 
@@ -144,7 +146,7 @@ final class Fixture {
             return Digest.sha256(configJson().getBytes(StandardCharsets.UTF_8));
         }
 
-        String configJson() {
+        public String configJson() {
             StringBuilder ids = new StringBuilder();
             for (byte[] l : layers) {
                 ids.append(ids.isEmpty() ? "" : ",").append('"').append(Digest.sha256(l)).append('"');
@@ -167,6 +169,32 @@ final class Fixture {
         @Override
         public InputStream openLayer(int index) {
             return new ByteArrayInputStream(layers.get(index));
+        }
+
+        /** Writes what {@code docker save} writes (legacy layout), tagged {@code tag}. */
+        public Path writeDockerArchive(Path file, String tag) {
+            try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(file))) {
+                StringBuilder names = new StringBuilder();
+                for (int i = 0; i < layers.size(); i++) {
+                    String name = "layer" + i + "/layer.tar";
+                    names.append(names.isEmpty() ? "" : ",").append('"').append(name).append('"');
+                    put(out, name, layers.get(i));
+                }
+                put(out, "config.json", configJson().getBytes(StandardCharsets.UTF_8));
+                put(out, "manifest.json", ("[{\"Config\":\"config.json\",\"RepoTags\":[\"" + tag + "\"],\"Layers\":["
+                        + names + "]}]").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return file;
+        }
+
+        private static void put(TarArchiveOutputStream out, String name, byte[] content) throws IOException {
+            TarArchiveEntry e = new TarArchiveEntry(name);
+            e.setSize(content.length);
+            out.putArchiveEntry(e);
+            out.write(content);
+            out.closeArchiveEntry();
         }
     }
 }
