@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
             LogoutCommand.class,
             BuildCommand.class,
             RunCommand.class,
+            LintCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
