@@ -91,7 +91,7 @@ class BuildRunCommandTest {
         assertThat(b.exit()).isEqualTo(1);
         assertThat(b.err()).contains("error: Dockerfile:2: process \"/bin/sh -c echo oops; exit 4\" did not complete "
                 + "successfully: exit code: 4").doesNotContain("at dev.slipway");
-        assertThat(slipway("images").out()).doesNotContain("bad");
+        assertThat(slipway("images").out()).doesNotContainPattern("(?m)^bad\\s");
 
         Result missing = slipway("build", ctx.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(1);
