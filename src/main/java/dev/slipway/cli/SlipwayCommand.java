@@ -38,6 +38,9 @@ import picocli.CommandLine.ScopeType;
             BuildCommand.class,
             RunCommand.class,
             LintCommand.class,
+            SbomCommand.class,
+            ScanCommand.class,
+            DbCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
