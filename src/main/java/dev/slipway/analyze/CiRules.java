@@ -1,5 +1,7 @@
 package dev.slipway.analyze;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.slipway.SlipwayException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,62 +166,28 @@ public record CiRules(String lowestEfficiency, String highestWastedBytes, String
                 rules.getOrDefault("highestUserWastedPercent", DEFAULTS.highestUserWastedPercent)).validate();
     }
 
-    /**
-     * The subset of YAML a {@code .dive-ci} uses: comments, a top-level {@code rules:} key and
-     * indented {@code key: value} scalars (plain, single- or double-quoted). Other top-level keys
-     * are ignored; anything else is an error naming the line.
-     */
+    /** The {@code rules} map of a {@code .dive-ci} YAML document; other top-level keys are ignored. */
     static Map<String, String> parseRules(String text, String where) {
+        JsonNode root;
+        try {
+            root = new YAMLMapper().readTree(text);
+        } catch (IOException e) {
+            throw new SlipwayException(where + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
         Map<String, String> rules = new LinkedHashMap<>();
-        boolean inRules = false;
-        String[] lines = text.split("\r?\n", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = stripComment(lines[i]);
-            if (line.isBlank()) {
-                continue;
-            }
-            boolean indented = Character.isWhitespace(line.charAt(0));
-            String trimmed = line.trim();
-            int colon = trimmed.indexOf(':');
-            if (colon <= 0) {
-                throw new SlipwayException(where + ":" + (i + 1) + ": expected 'key: value'");
-            }
-            String key = unquote(trimmed.substring(0, colon).trim());
-            String value = trimmed.substring(colon + 1).trim();
-            if (!indented) {
-                inRules = key.equals("rules");
-                if (inRules && !value.isEmpty()) {
-                    throw new SlipwayException(where + ":" + (i + 1) + ": 'rules' must be a map of rule names to values");
-                }
-                continue;
-            }
-            if (inRules) {
-                rules.put(key, unquote(value));
-            }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return rules;
         }
+        JsonNode node = root.path("rules");
+        if (!root.isObject() || (!node.isMissingNode() && !node.isNull() && !node.isObject())) {
+            throw new SlipwayException(where + ": 'rules' must be a map of rule names to values");
+        }
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isContainerNode()) {
+                throw new SlipwayException(where + ": rule " + e.getKey() + " must be a single value");
+            }
+            rules.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
+        });
         return rules;
-    }
-
-    private static String stripComment(String line) {
-        boolean single = false;
-        boolean dbl = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '\'' && !dbl) {
-                single = !single;
-            } else if (c == '"' && !single) {
-                dbl = !dbl;
-            } else if (c == '#' && !single && !dbl && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
-                return line.substring(0, i);
-            }
-        }
-        return line;
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && ((v.startsWith("\"") && v.endsWith("\"")) || (v.startsWith("'") && v.endsWith("'")))) {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
     }
 }

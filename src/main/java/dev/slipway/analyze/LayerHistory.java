@@ -14,7 +14,8 @@ import java.util.List;
  * whose step made the entry, and {@code slipway.from=NAME} the stage a {@code COPY --from} took
  * its files from (the layer's bytes are then that stage's). Entries without these tokens before
  * the first one that has them belong to the base image. BuildKit's own marker
- * ({@code buildkit.dockerfile.v0}) is used the same way when it marks a suffix of the history.
+ * ({@code buildkit.dockerfile.v0}, which Slipway's build writes too, and to which it may add
+ * the tokens above) is used the same way when it marks a suffix of the history.
  */
 final class LayerHistory {
     static final String MISSING = "(missing)";
@@ -58,6 +59,10 @@ final class LayerHistory {
         return from != null && !from.isEmpty() ? from : stage == null || stage.isEmpty() ? null : stage;
     }
 
+    private static boolean hasToken(String comment, String token) {
+        return comment != null && java.util.Arrays.asList(comment.trim().split("\\s+")).contains(token);
+    }
+
     static boolean hasSlipwayMarker(String comment) {
         return comment.contains("slipway.stage=");
     }
@@ -80,7 +85,7 @@ final class LayerHistory {
         List<ImageConfig.History> all = config.historyOrEmpty();
         int firstMarked = -1;
         for (int i = 0; i < all.size(); i++) {
-            boolean marked = BUILDKIT.equals(all.get(i).comment());
+            boolean marked = hasToken(all.get(i).comment(), BUILDKIT);
             if (marked && firstMarked < 0) {
                 firstMarked = i;
             } else if (!marked && firstMarked >= 0) {

@@ -142,7 +142,7 @@ class ImageArchiveTest {
         assertThatThrownBy(() -> new ImageSaver(store).save(List.of("app"), ImageSaver.Format.OCI_DIR, dir.resolve("full")))
                 .isInstanceOf(SlipwayException.class).hasMessageContaining("is not empty");
         assertThatThrownBy(() -> save(store, ImageSaver.Format.DOCKER_ARCHIVE, "nosuch"))
-                .isInstanceOf(SlipwayException.class).hasMessage("no such image: nosuch");
+                .isInstanceOf(SlipwayException.class).hasMessage("No such image: nosuch:latest");
     }
 
     @Test
@@ -301,6 +301,28 @@ class ImageArchiveTest {
         assertThat(result.images().get(0).tags()).isEmpty();
         assertThat(result.images().get(0).imageId()).isEqualTo(img.imageId());
         assertThat(to.content().has(img.manifest())).isTrue();
+    }
+
+    @Test
+    void hostileNamesInAnArchiveReachNothingOutsideIt() throws Exception {
+        Path outside = dir.resolve("secret");
+        Files.writeString(outside, "secret");
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + Digest.sha256("secret".getBytes()) + "\"]}}";
+        Store to = store("to");
+        for (String layerName : List.of("../secret", "/" + outside, "a/../../secret")) {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put("config.json", config.getBytes(StandardCharsets.UTF_8));
+            files.put("manifest.json", ("[{\"Config\":\"config.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\""
+                    + layerName + "\"]}]").getBytes(StandardCharsets.UTF_8));
+            byte[] archive = tar(files);
+
+            assertThatThrownBy(() -> new ImageLoader(to).load(new ByteArrayInputStream(archive)))
+                    .as(layerName)
+                    .isInstanceOf(SlipwayException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("leaves the archive", "missing"));
+        }
+        assertThat(snapshot(to)).isEmpty();
     }
 
     @Test
