@@ -35,6 +35,11 @@ import picocli.CommandLine.ScopeType;
             PushCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            BuildCommand.class,
+            RunCommand.class,
+            AnalyzeCommand.class,
+            CompareCommand.class,
+            DiffCommand.class,
             LintCommand.class,
             SbomCommand.class,
             ScanCommand.class,
@@ -72,6 +77,8 @@ public final class SlipwayCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SlipwayCommand());
         cl.setExecutionExceptionHandler(SlipwayCommand::handleException);
+        // `run IMAGE sh -c x`: everything after the image belongs to the container's command.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl;
     }
 
