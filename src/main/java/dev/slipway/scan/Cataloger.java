@@ -190,8 +190,9 @@ public final class Cataloger {
             GoBuildInfo.Info info = GoBuildInfo.read(in.readAllBytes());
             return info == null ? null : found(goPackages(info, path));
         }
-        if (kind == Kind.RPM) {
-            return note(path + ": rpm databases are not supported yet; rpm packages are not listed");
+        if (kind == Kind.RPM && !path.endsWith("rpmdb.sqlite")) {
+            return note(path + ": rpm's BerkeleyDB and NDB databases are not supported (only rpmdb.sqlite);"
+                    + " rpm packages are not listed");
         }
         byte[] data = content.readAllBytes();
         String text = new String(data, StandardCharsets.UTF_8);
@@ -203,6 +204,7 @@ public final class Cataloger {
                 case NPM_LOCK -> found(LanguagePackageParsers.packageLock(data, path));
                 case NPM_PACKAGE -> found(LanguagePackageParsers.packageJson(data, path));
                 case PYTHON -> found(LanguagePackageParsers.pythonMetadata(text));
+                case RPM -> found(RpmDatabase.sqlite(data));
                 case JAR -> found(JarParser.parse(data, path));
                 default -> null;
             };

@@ -10,7 +10,8 @@ import java.util.List;
  * The build information the Go linker embeds in binaries: the Go version and the module list
  * ({@code go version -m}). Found by its magic {@code \xff Go buildinf:}; Go 1.18+ writes the two
  * strings inline after the 32-byte header, older linkers write pointers to Go string headers,
- * resolved here through the ELF program headers.
+ * resolved here through the ELF program headers. Strings are read byte for byte (ISO-8859-1): the
+ * module text is wrapped in binary sentinels stripped by length, and module paths are ASCII.
  */
 final class GoBuildInfo {
     private static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
@@ -92,7 +93,7 @@ final class GoBuildInfo {
         if (length < 0 || length > MAX_STRING || pos[0] + length > b.length) {
             return null;
         }
-        String s = new String(b, pos[0], (int) length, StandardCharsets.UTF_8);
+        String s = new String(b, pos[0], (int) length, StandardCharsets.ISO_8859_1);
         pos[0] += (int) length;
         return s;
     }
@@ -187,7 +188,7 @@ final class GoBuildInfo {
             if (data < 0 || length < 0 || length > MAX_STRING || data + length > file.length) {
                 return null;
             }
-            return new String(file, (int) data, (int) length, StandardCharsets.UTF_8);
+            return new String(file, (int) data, (int) length, StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.cli.SlipwayCommand;
+import dev.slipway.scan.Catalog;
+import dev.slipway.scan.ImageLayers;
+import dev.slipway.scan.Package;
+import dev.slipway.scan.PackageType;
+import dev.slipway.store.ImageStore;
+import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +87,19 @@ class GoExampleTest {
 
         JsonNode single = new ObjectMapper().readTree(slipway("inspect", "hello-go:single-stage").out()).get(0);
         assertThat(single.get("Size").asLong()).isGreaterThan(20 * image.get("Size").asLong());
+
+        // The article's last measurement, `docker scout compare`: the multi-stage image carries far fewer packages.
+        Result compare = slipway("scan", "--compare", "hello-go:single-stage", "hello-go:scratch",
+                "--db", Files.createDirectories(tmp.resolve("empty-osv")).toString());
+        assertThat(compare.exit()).as(compare.err()).isZero();
+        ImageStore images = new ImageStore(Store.open(tmp.resolve("root")), Clock.systemUTC());
+        Catalog singleStage = ImageLayers.catalog(images, "hello-go:single-stage");
+        Catalog scratch = ImageLayers.catalog(images, "hello-go:scratch");
+        assertThat(singleStage.packages().stream().filter(pk -> pk.type() == PackageType.DEB).count()).isGreaterThan(50);
+        assertThat(scratch.packages()).extracting(Package::type).containsOnly(PackageType.GO);
+        assertThat(scratch.packages()).extracting(Package::name).contains("stdlib");
+        assertThat(singleStage.packages().size()).isGreaterThan(20 * scratch.packages().size());
+        assertThat(compare.out()).contains("Packages only in hello-go:single-stage (");
 
         Result run = slipway("run", "--rm", "hello-go:scratch");
         assertThat(run.exit()).as(run.err()).isZero();
