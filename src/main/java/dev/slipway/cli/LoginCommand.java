@@ -9,7 +9,6 @@ import dev.slipway.registry.TransferListener;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -21,9 +20,6 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "login", description = "Check credentials against a registry and save them in Docker's config.json.")
 public final class LoginCommand implements Callable<Integer> {
-    /** Where --password-stdin reads; tests replace it. */
-    static InputStream stdin = System.in;
-
     @CommandLine.ParentCommand
     SlipwayCommand parent;
 
@@ -85,7 +81,7 @@ public final class LoginCommand implements Callable<Integer> {
 
     private static String readStdin() {
         try {
-            BufferedReader r = new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8));
+            BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             StringBuilder all = new StringBuilder();
             for (int c; (c = r.read()) >= 0; ) {
                 all.append((char) c);

@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
             PushCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            LintCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 

@@ -165,6 +165,12 @@ final class RegistryTransport {
                         }
                         last = new IOException("status " + r.statusCode());
                     } catch (SSLException e) {
+                        if (isCertificateFailure(e)) {
+                            // The server speaks TLS but is not trusted: plain HTTP would only hide that.
+                            throw new RegistryException("cannot reach registry " + registry
+                                    + ": its TLS certificate is not trusted (" + reason(rootCause(e))
+                                    + "); to trust a private CA use --ca-cert FILE", e);
+                        }
                         last = e;
                     } catch (IOException e) {
                         last = e;
@@ -484,6 +490,24 @@ final class RegistryTransport {
             Thread.currentThread().interrupt();
             throw new RegistryException("interrupted", e);
         }
+    }
+
+    private static boolean isCertificateFailure(SSLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     static String reason(Throwable e) {

@@ -21,13 +21,13 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -44,8 +44,6 @@ import java.util.stream.Stream;
  * {@code io.containerd.image.name} (the full name).
  */
 public final class ImageSaver {
-    private static final Pattern ID_PREFIX = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
-
     /** The output formats; names as podman and skopeo spell them, with Docker-ish aliases. */
     public enum Format {
         DOCKER_ARCHIVE("docker-archive"), OCI_ARCHIVE("oci-archive"), OCI_DIR("oci-dir");
@@ -82,39 +80,21 @@ public final class ImageSaver {
     }
 
     /**
-     * Finds an image by reference ({@code busybox}, {@code name:tag}, {@code name@sha256:...}) or
-     * by an image ID or manifest digest prefix (at least 4 hex digits).
+     * Finds an image as {@link ImageStore#resolve} does (reference, image ID or unique ID prefix);
+     * the tag is the reference when the image was named by one.
      */
     public Selected resolve(String name) {
-        ImageReference ref = null;
+        ImageStore.Image image = new ImageStore(store, Clock.systemUTC()).resolve(name);
+        ImageReference tag = null;
         try {
-            ref = ImageReference.parse(name);
-        } catch (SlipwayException notAReference) {
-            if (!ID_PREFIX.matcher(name).matches()) {
-                throw notAReference;
+            ImageReference ref = ImageReference.parse(name);
+            if (image.tags().stream().anyMatch(t -> t.reference().equals(ref))) {
+                tag = ref;
             }
+        } catch (SlipwayException namedById) {
+            tag = null;
         }
-        if (ref != null) {
-            var record = store.references().get(ref);
-            if (record.isPresent()) {
-                return new Selected(ref, record.get().target());
-            }
-        }
-        if (ID_PREFIX.matcher(name).matches()) {
-            String hex = name.startsWith("sha256:") ? name.substring(7) : name;
-            List<Digest> matches = store.references().list().values().stream()
-                    .map(TagRecord::target)
-                    .distinct()
-                    .filter(t -> t.hex().startsWith(hex) || imageIdOf(t).hex().startsWith(hex))
-                    .toList();
-            if (matches.size() == 1) {
-                return new Selected(null, matches.get(0));
-            }
-            if (matches.size() > 1) {
-                throw new SlipwayException("ambiguous image ID prefix: " + name);
-            }
-        }
-        throw new SlipwayException("no such image: " + name);
+        return new Selected(tag, image.target());
     }
 
     /** Writes the images to a file (a tar, written atomically) or, for {@link Format#OCI_DIR}, a new directory. */
@@ -343,11 +323,6 @@ public final class ImageSaver {
             throw new SlipwayException(target + " is not an image manifest");
         }
         return target;
-    }
-
-    private Digest imageIdOf(Digest target) {
-        ImageDocument doc = ImageJson.read(store.content().read(target));
-        return doc instanceof Manifest m ? m.config().digest() : target;
     }
 
     private static Map<String, String> refAnnotations(ImageReference tag) {

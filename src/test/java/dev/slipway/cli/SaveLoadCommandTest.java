@@ -81,7 +81,7 @@ class SaveLoadCommandTest {
         assertThat(export.exit()).as(export.err()).isZero();
         assertThat(dir.resolve("layout/index.json")).exists();
         assertThat(tar.exit()).isOne();
-        assertThat(tar.err()).isEqualTo("error: no such image: demo" + System.lineSeparator());
+        assertThat(tar.err()).isEqualTo("error: No such image: demo:latest" + System.lineSeparator());
         Run tagged = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo:1");
         assertThat(tagged.exit()).as(tagged.err()).isZero();
         Run load = run("--root", dir.resolve("c").toString(), "load", "-q", "-i", dir.resolve("oci.tar").toString());

@@ -24,12 +24,12 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /** Real images (gzipped tar layers, config, manifest) written into a store and tagged, for registry tests. */
-final class TestImage {
+public final class TestImage {
     private TestImage() {
     }
 
-    record Written(ImageReference reference, Digest manifest, Manifest document, byte[] manifestBytes) {
-        List<Digest> blobs() {
+    public record Written(ImageReference reference, Digest manifest, Manifest document, byte[] manifestBytes) {
+        public List<Digest> blobs() {
             List<Digest> all = new ArrayList<>();
             all.add(document.config().digest());
             document.layers().forEach(l -> all.add(l.digest()));
@@ -38,7 +38,7 @@ final class TestImage {
     }
 
     /** An image of {@code layers} layers, each one file of {@code bytesPerLayer} random (incompressible) bytes. */
-    static Written create(Store store, String reference, int layers, int bytesPerLayer, long seed, boolean docker)
+    public static Written create(Store store, String reference, int layers, int bytesPerLayer, long seed, boolean docker)
             throws IOException {
         Random random = new Random(seed);
         ImageConfig config = ImageConfig.empty(Platform.host()).withCreated("2026-01-01T00:00:00Z");

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * Debian's {@code docker-registry}, started for one test class on a free 127.0.0.1 port with its
  * own storage (never the package's default config, which listens on every interface).
  */
-final class TestRegistry implements AutoCloseable {
+public final class TestRegistry implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final Process process;
@@ -28,13 +28,13 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** Extra sections for the config: htpasswd auth, TLS, token auth. */
-    record Options(Path htpasswd, Path tlsCert, Path tlsKey, String tokenRealm, Path tokenRootCerts) {
-        static Options plain() {
+    public record Options(Path htpasswd, Path tlsCert, Path tlsKey, String tokenRealm, Path tokenRootCerts) {
+        public static Options plain() {
             return new Options(null, null, null, null, null);
         }
     }
 
-    static TestRegistry start(Path dir, Options options) throws IOException, InterruptedException {
+    public static TestRegistry start(Path dir, Options options) throws IOException, InterruptedException {
         int port = freePort();
         Files.createDirectories(dir.resolve("data"));
         StringBuilder cfg = new StringBuilder();
@@ -84,15 +84,15 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}, as an image reference names it. */
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("registry.log"));
     }
 
@@ -110,7 +110,7 @@ final class TestRegistry implements AutoCloseable {
     }
 
     /** Runs a command to completion; its output, or an exception with it when it fails. */
-    static String run(List<String> command, Path workDir) throws IOException, InterruptedException {
+    public static String run(List<String> command, Path workDir) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes());

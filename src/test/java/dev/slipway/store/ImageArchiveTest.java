@@ -142,7 +142,7 @@ class ImageArchiveTest {
         assertThatThrownBy(() -> new ImageSaver(store).save(List.of("app"), ImageSaver.Format.OCI_DIR, dir.resolve("full")))
                 .isInstanceOf(SlipwayException.class).hasMessageContaining("is not empty");
         assertThatThrownBy(() -> save(store, ImageSaver.Format.DOCKER_ARCHIVE, "nosuch"))
-                .isInstanceOf(SlipwayException.class).hasMessage("no such image: nosuch");
+                .isInstanceOf(SlipwayException.class).hasMessage("No such image: nosuch:latest");
     }
 
     @Test

@@ -1,0 +1,621 @@
+package dev.slipway.build;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.UserResolver;
+import dev.slipway.dockerfile.DockerIgnore;
+import dev.slipway.dockerfile.GoGlob;
+import dev.slipway.dockerfile.Instruction.SourceContent;
+import dev.slipway.image.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * COPY and ADD without a container: reads sources from the build context or another stage's
+ * root and writes them into a destination root (a step's overlay view, or an empty directory
+ * for {@code --link}), with BuildKit's rules (see {@code buildkit-semantics.md} 1.6, 1.7, 1.10):
+ * wildcards that may match nothing, directory sources copying their contents, a trailing slash
+ * meaning "into", missing parents made 0755 and owned by the --chown user, owners 0:0 for context
+ * files and kept for other stages, modes and mtimes kept unless --chmod, symlinks inside copied
+ * trees copied as symlinks while a named source is followed (inside its root only).
+ *
+ * <p>ADD also unpacks local tar archives (plain, gzip, bzip2, xz, zstd; told by content) and
+ * downloads {@code http(s)} URLs. Git sources are refused.
+ */
+public final class FileCopier {
+    private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final Pattern URL = Pattern.compile("(?i)^https?://.*");
+    private static final Pattern GIT = Pattern.compile("(?i)^(git@[^:]+:.*|ssh://.*|git://.*|https?://[^?#]*\\.git([?#].*)?)$");
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFLNK = 0120000;
+    private static final int S_IFIFO = 0010000;
+    private static final int S_IFCHR = 0020000;
+    private static final int S_IFBLK = 0060000;
+
+    /** Numeric owner of what a copy writes. */
+    public record Owner(int uid, int gid) {
+        public static final Owner ROOT = new Owner(0, 0);
+    }
+
+    private final HttpClient http;
+
+    public FileCopier() {
+        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30)).build());
+    }
+
+    public FileCopier(HttpClient http) {
+        this.http = http;
+    }
+
+    /** Copies into {@code destRoot}, resolving --chown names with the passwd and group files there. */
+    public void copy(CopyRequest request, CopySource source, Path destRoot) {
+        copy(request, source, destRoot, destRoot);
+    }
+
+    /**
+     * Copies into {@code destRoot}; --chown names are looked up in {@code usersRoot} (the stage's
+     * root: with --link the destination is an empty directory, but names still mean the stage's users).
+     */
+    public void copy(CopyRequest request, CopySource source, Path destRoot, Path usersRoot) {
+        validate(request);
+        Run run = new Run(request, new SourceTree(source));
+        run.owner = request.chown() == null ? null : resolveOwner(request.chown(), usersRoot);
+        run.dest = new DestTree(destRoot, run.owner == null ? Owner.ROOT : run.owner);
+        try {
+            run.copyAll();
+        } catch (IOException e) {
+            throw new SlipwayException((request.add() ? "ADD" : "COPY") + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * A digest of what the request would copy: names, types, modes, owners (not for context
+     * files, whose owners do not count), sizes, link targets and contents of every selected
+     * entry, plus heredoc bodies and URLs; never timestamps. Same selection as {@link #copy}, so
+     * a missing source fails here too.
+     */
+    public Digest checksum(CopyRequest request, CopySource source) {
+        validate(request);
+        Run run = new Run(request, new SourceTree(source));
+        try {
+            return run.checksum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * BuildKit's --chown: a numeric user is its own gid unless a group is given; a named user
+     * takes uid and gid from passwd; a named group from group. Like BuildKit, a name with no entry
+     * (or no passwd/group file) leaves the id at 0.
+     */
+    static Owner resolveOwner(String chown, Path usersRoot) {
+        int colon = chown.indexOf(':');
+        String user = colon < 0 ? chown : chown.substring(0, colon);
+        String group = colon < 0 ? null : chown.substring(colon + 1);
+        int uid = 0;
+        int gid = 0;
+        Integer numericUser = numeric(user);
+        if (numericUser != null) {
+            uid = numericUser;
+            gid = numericUser;
+        } else if (!user.isEmpty()) {
+            for (String[] f : entries(usersRoot, "/etc/passwd")) {
+                if (f.length > 3 && f[0].equals(user) && numeric(f[2]) != null && numeric(f[3]) != null) {
+                    uid = numeric(f[2]);
+                    gid = numeric(f[3]);
+                    break;
+                }
+            }
+        }
+        if (group != null && !group.isEmpty()) {
+            Integer numericGroup = numeric(group);
+            if (numericGroup != null) {
+                gid = numericGroup;
+            } else {
+                for (String[] f : entries(usersRoot, "/etc/group")) {
+                    if (f.length > 2 && f[0].equals(group) && numeric(f[2]) != null) {
+                        gid = numeric(f[2]);
+                        break;
+                    }
+                }
+            }
+        }
+        return new Owner(uid, gid);
+    }
+
+    private static Integer numeric(String s) {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        long v = Long.parseLong(s);
+        if (v > 0xffffffffL) {
+            throw new SlipwayException("invalid --chown id: " + s);
+        }
+        return (int) v;
+    }
+
+    private static List<String[]> entries(Path root, String file) {
+        List<String[]> out = new ArrayList<>();
+        SourceTree tree = new SourceTree(new CopySource.Rootfs(root));
+        String real = tree.resolve(file);
+        if (real == null || !Files.isRegularFile(tree.host(real), NOFOLLOW)) {
+            return out;
+        }
+        try (InputStream in = Files.newInputStream(tree.host(real))) {
+            byte[] b = in.readNBytes(10 << 20);
+            for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.strip().split(":", -1));
+                }
+            }
+        } catch (IOException e) {
+            throw new SlipwayException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private static void validate(CopyRequest r) {
+        String what = r.add() ? "ADD" : "COPY";
+        for (String s : r.sources()) {
+            if (GIT.matcher(s).matches()) {
+                throw new SlipwayException(r.add()
+                        ? "ADD of git sources is not supported yet: " + s
+                        : "source can't be a git ref for COPY");
+            }
+            if (URL.matcher(s).matches() && !r.add()) {
+                throw new SlipwayException("source can't be a URL for COPY");
+            }
+        }
+        if (r.checksum() != null) {
+            if (!r.add()) {
+                throw new SlipwayException("--checksum is only valid for ADD");
+            }
+            if (r.sources().size() + r.contents().size() != 1) {
+                throw new SlipwayException("checksum can't be specified for multiple sources");
+            }
+            if (r.sources().isEmpty() || !URL.matcher(r.sources().get(0)).matches()) {
+                throw new SlipwayException("checksum requires HTTP(S) or Git sources");
+            }
+            Digest.parse(r.checksum());
+        }
+        if (r.sources().isEmpty() && r.contents().isEmpty()) {
+            throw new SlipwayException(what + " has no source");
+        }
+    }
+
+    static void setOwner(Path p, Owner o) throws IOException {
+        Files.setAttribute(p, "unix:uid", o.uid(), NOFOLLOW);
+        Files.setAttribute(p, "unix:gid", o.gid(), NOFOLLOW);
+    }
+
+    /** One source path selected for copying. */
+    private record Item(String name, String real, String frame, boolean wholeEntry) {
+    }
+
+    /** The state of one copy or checksum. */
+    private final class Run {
+        private final CopyRequest req;
+        private final SourceTree tree;
+        private final ChmodSpec chmod;
+        private final DockerIgnore exclude;
+        private final String destAbs;
+        private final boolean intoDir;
+        private Owner owner;
+        private DestTree dest;
+
+        Run(CopyRequest req, SourceTree tree) {
+            this.req = req;
+            this.tree = tree;
+            this.chmod = ChmodSpec.parse(req.chmod());
+            this.exclude = compileExcludes(req.excludes());
+            String d = req.dest();
+            this.intoDir = d.isEmpty() || d.equals(".") || d.endsWith("/");
+            this.destAbs = SourceTree.clean(d.startsWith("/") ? d : req.workdir() + "/" + d);
+        }
+
+        void copyAll() throws IOException {
+            for (String src : req.sources()) {
+                if (URL.matcher(src).matches()) {
+                    download(src);
+                    continue;
+                }
+                for (Item item : select(src)) {
+                    copyItem(item);
+                }
+            }
+            for (SourceContent c : req.contents()) {
+                byte[] data = c.data().getBytes(StandardCharsets.UTF_8);
+                Path target = fileTarget(c.path());
+                Path tmp = Files.createTempFile(target.getParent(), ".slipway-heredoc", null);
+                Files.write(tmp, data);
+                place(tmp, target);
+                setOwner(target, ownerOr(Owner.ROOT));
+                Files.setAttribute(target, "unix:mode", chmod == null ? 0644 : chmod.apply(0644, false), NOFOLLOW);
+            }
+        }
+
+        private Owner ownerOr(Owner source) {
+            return owner != null ? owner : source;
+        }
+
+        private Path fileTarget(String name) throws IOException {
+            return intoDir ? dest.dir(destAbs).resolve(name) : dest.fileTarget(destAbs, name);
+        }
+
+        /** The entries one source names: itself, its wildcard matches, or its --parents matches. */
+        private List<Item> select(String src) {
+            List<Item> items = new ArrayList<>();
+            if (req.parents()) {
+                int pivot = src.indexOf("/./");
+                String base = pivot >= 0 ? SourceTree.clean(src.substring(0, pivot)) : "";
+                String pattern = SourceTree.clean(pivot >= 0 ? src.substring(pivot + 3) : src);
+                if (tree.resolve(base) == null) {
+                    throw notFound(base);
+                }
+                String full = SourceTree.join(base, pattern);
+                List<String> matches;
+                if (GoGlob.containsWildcards(pattern)) {
+                    checkPattern(full);
+                    matches = tree.glob(full, true);
+                } else {
+                    if (tree.resolve(full) == null) {
+                        throw notFound(full);
+                    }
+                    matches = List.of(full);
+                }
+                List<String> taken = new ArrayList<>();
+                for (String m : matches) {
+                    String rel = base.isEmpty() ? m : m.substring(base.length() + 1);
+                    boolean covered = taken.stream().anyMatch(t -> t.isEmpty() || rel.startsWith(t + "/"));
+                    if (!covered && !(exclude != null && !rel.isEmpty() && exclude.excludes(rel))) {
+                        taken.add(rel);
+                        items.add(new Item(base, tree.resolve(m), rel, true));
+                    }
+                }
+                return items;
+            }
+            String path = SourceTree.clean(src);
+            if (GoGlob.containsWildcards(path)) {
+                checkPattern(path);
+                for (String m : tree.glob(path, false)) {
+                    String name = m.substring(m.lastIndexOf('/') + 1);
+                    if (exclude == null || !exclude.excludes(name)) {
+                        items.add(new Item(name, tree.resolve(m), "", false));
+                    }
+                }
+                return items;
+            }
+            String real = tree.resolve(path);
+            if (real == null) {
+                throw notFound(path);
+            }
+            items.add(new Item(path.substring(path.lastIndexOf('/') + 1), real, "", false));
+            return items;
+        }
+
+        private void checkPattern(String pattern) {
+            for (String c : SourceTree.split(pattern)) {
+                if (!(req.parents() && c.equals("**"))) {
+                    GoGlob.validate(c);
+                }
+            }
+        }
+
+        private void copyItem(Item item) throws IOException {
+            Map<String, Object> a = stat(tree.host(item.real()));
+            int type = (int) a.get("mode") & S_IFMT;
+            if (req.parents()) {
+                copyWithParents(item, type);
+                return;
+            }
+            if (req.add() && !Boolean.FALSE.equals(req.unpack()) && type == S_IFREG
+                    && ArchiveUnpacker.isArchive(tree.host(item.real()))) {
+                ArchiveUnpacker.unpack(tree.host(item.real()), dest.dir(destAbs));
+                return;
+            }
+            if (type == S_IFDIR) {
+                copyChildren(item.real(), "", dest.dir(destAbs));
+            } else {
+                copyEntry(item.real(), "", fileTarget(item.name()));
+            }
+        }
+
+        /** --parents: the path below the pivot is recreated under dest, its directories mirroring the source's. */
+        private void copyWithParents(Item item, int type) throws IOException {
+            Path target = dest.dir(destAbs);
+            List<String> comps = SourceTree.split(item.frame());
+            String logical = item.name();
+            for (int i = 0; i < comps.size() - 1; i++) {
+                logical = SourceTree.join(logical, comps.get(i));
+                target = target.resolve(comps.get(i));
+                String real = tree.resolve(logical);
+                ensureDirectory(target);
+                applyMeta(target, stat(tree.host(real)), false);
+            }
+            if (comps.isEmpty()) {
+                if (type == S_IFDIR) {
+                    copyChildren(item.real(), "", target);
+                } else {
+                    copyEntry(item.real(), "", target.resolve(item.real().substring(item.real().lastIndexOf('/') + 1)));
+                }
+                return;
+            }
+            copyEntry(item.real(), item.frame(), target.resolve(comps.get(comps.size() - 1)));
+        }
+
+        private void copyChildren(String real, String frame, Path targetDir) throws IOException {
+            for (String name : tree.children(real)) {
+                String childFrame = SourceTree.join(frame, name);
+                String childReal = SourceTree.join(real, name);
+                if (exclude != null && exclude.excludes(childFrame)) {
+                    BasicFileAttributes ca = tree.lstat(childReal);
+                    if (ca == null || !ca.isDirectory() || !exclude.mayIncludeUnder(childFrame)) {
+                        continue;
+                    }
+                }
+                copyEntry(childReal, childFrame, targetDir.resolve(name));
+            }
+        }
+
+        /** Copies one entry (a whole tree for a directory) to exactly {@code target}. */
+        private void copyEntry(String real, String frame, Path target) throws IOException {
+            Path src = tree.host(real);
+            Map<String, Object> a = stat(src);
+            int mode = (int) a.get("mode");
+            BasicFileAttributes existing = DestTree.lstat(target);
+            switch (mode & S_IFMT) {
+                case S_IFDIR -> {
+                    ensureDirectory(target);
+                    copyChildren(real, frame, target);
+                    applyMeta(target, a, false);
+                    return;
+                }
+                case S_IFREG -> {
+                    if (existing != null && existing.isDirectory()) {
+                        throw new SlipwayException("cannot replace directory " + display(target) + " with a file");
+                    }
+                    Path tmp = Files.createTempFile(target.getParent(), ".slipway-copy", null);
+                    Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    place(tmp, target);
+                }
+                case S_IFLNK -> {
+                    removeNonDirectory(target, existing);
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(src));
+                    applyMeta(target, a, true);
+                    return;
+                }
+                case S_IFIFO, S_IFCHR, S_IFBLK -> {
+                    removeNonDirectory(target, existing);
+                    mknod(target, mode, ((Number) a.get("rdev")).longValue());
+                }
+                default -> {
+                    return; // sockets are not copied
+                }
+            }
+            applyMeta(target, a, false);
+        }
+
+        private void ensureDirectory(Path target) throws IOException {
+            BasicFileAttributes existing = DestTree.lstat(target);
+            if (existing == null) {
+                Files.createDirectory(target);
+            } else if (!existing.isDirectory()) {
+                throw new SlipwayException("cannot copy to non-directory: " + display(target));
+            }
+        }
+
+        private void removeNonDirectory(Path target, BasicFileAttributes existing) throws IOException {
+            if (existing != null) {
+                if (existing.isDirectory()) {
+                    throw new SlipwayException("cannot replace directory " + display(target));
+                }
+                Files.delete(target);
+            }
+        }
+
+        private String display(Path target) {
+            return target.getFileName() == null ? "/" : target.getFileName().toString();
+        }
+
+        /** Owner first: chown clears setuid and setgid, which the mode then restores. */
+        private void applyMeta(Path target, Map<String, Object> a, boolean symlink) throws IOException {
+            Owner source = tree.isContext() ? Owner.ROOT : new Owner((int) a.get("uid"), (int) a.get("gid"));
+            setOwner(target, ownerOr(source));
+            int mode = (int) a.get("mode");
+            if (!symlink) {
+                int perm = chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
+                Files.setAttribute(target, "unix:mode", perm, NOFOLLOW);
+            }
+            Files.getFileAttributeView(target, BasicFileAttributeView.class, NOFOLLOW)
+                    .setTimes((FileTime) a.get("lastModifiedTime"), (FileTime) a.get("lastAccessTime"), null);
+        }
+
+        private void download(String url) throws IOException {
+            URI uri = URI.create(url);
+            String name = uri.getPath() == null ? "" : uri.getPath();
+            name = name.substring(name.lastIndexOf('/') + 1);
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                name = "__unnamed__";
+            }
+            Path tmp = Files.createTempFile("slipway-add", null);
+            try {
+                HttpResponse<Path> resp;
+                try {
+                    resp = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).GET().build(),
+                            HttpResponse.BodyHandlers.ofFile(tmp));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SlipwayException("download of " + url + " interrupted", e);
+                } catch (IOException e) {
+                    throw new SlipwayException("failed to download " + url + ": " + e.getMessage(), e);
+                }
+                if (resp.statusCode() / 100 != 2) {
+                    throw new SlipwayException("failed to download " + url + ": HTTP status " + resp.statusCode());
+                }
+                if (req.checksum() != null) {
+                    Digest want = Digest.parse(req.checksum());
+                    Digest got = sha256(tmp);
+                    if (!want.equals(got)) {
+                        throw new SlipwayException("checksum mismatch for " + url + ": expected " + want + ", got " + got);
+                    }
+                }
+                if (Boolean.TRUE.equals(req.unpack()) && ArchiveUnpacker.isArchive(tmp)) {
+                    ArchiveUnpacker.unpack(tmp, dest.dir(destAbs));
+                    return;
+                }
+                Path target = fileTarget(name);
+                Path staged = Files.createTempFile(target.getParent(), ".slipway-add", null);
+                Files.copy(tmp, staged, StandardCopyOption.REPLACE_EXISTING);
+                place(staged, target);
+                setOwner(target, ownerOr(Owner.ROOT));
+                Files.setAttribute(target, "unix:mode", chmod == null ? 0600 : chmod.apply(0600, false), NOFOLLOW);
+                FileTime mtime = resp.headers().firstValue("Last-Modified").map(FileCopier::httpDate).orElse(null);
+                if (mtime != null) {
+                    Files.setLastModifiedTime(target, mtime);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+
+        /** Moves a fully written temporary file into place, replacing a file or symlink there. */
+        private void place(Path tmp, Path target) throws IOException {
+            BasicFileAttributes existing = DestTree.lstat(target);
+            if (existing != null && existing.isDirectory()) {
+                Files.deleteIfExists(tmp);
+                throw new SlipwayException("cannot replace directory " + display(target) + " with a file");
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        Digest checksum() throws IOException {
+            MessageDigest md = Digest.newSha256();
+            for (String src : req.sources()) {
+                if (URL.matcher(src).matches()) {
+                    md.update(("url\0" + src + "\n").getBytes(StandardCharsets.UTF_8));
+                    continue;
+                }
+                for (Item item : select(src)) {
+                    md.update(("item\0" + item.name() + "\0" + item.frame() + "\n").getBytes(StandardCharsets.UTF_8));
+                    hashEntry(md, item.real(), item.frame(), !item.wholeEntry());
+                }
+            }
+            for (SourceContent c : req.contents()) {
+                md.update(("heredoc\0" + c.path() + "\0").getBytes(StandardCharsets.UTF_8));
+                md.update(Digest.sha256(c.data().getBytes(StandardCharsets.UTF_8)).toString().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) '\n');
+            }
+            return Digest.fromMessageDigest(md.digest());
+        }
+
+        private void hashEntry(MessageDigest md, String real, String frame, boolean root) throws IOException {
+            Map<String, Object> a = stat(tree.host(real));
+            int mode = (int) a.get("mode");
+            int type = mode & S_IFMT;
+            boolean owners = !tree.isContext();
+            String link = type == S_IFLNK ? tree.readLink(real) : "";
+            String content = type == S_IFREG ? sha256(tree.host(real)).toString() : "";
+            long size = type == S_IFREG ? (long) a.get("size") : 0;
+            String rec = frame + "\0" + Integer.toOctalString(type == S_IFLNK ? mode | 0777 : mode) + "\0"
+                    + (owners ? a.get("uid") + "\0" + a.get("gid") : "0\0" + "0") + "\0" + size + "\0" + link
+                    + "\0" + content + "\n";
+            if (!(root && type == S_IFDIR)) {
+                md.update(rec.getBytes(StandardCharsets.UTF_8));
+            }
+            if (type == S_IFDIR) {
+                for (String name : tree.children(real)) {
+                    String childFrame = SourceTree.join(frame, name);
+                    if (exclude != null && exclude.excludes(childFrame)) {
+                        BasicFileAttributes ca = tree.lstat(SourceTree.join(real, name));
+                        if (ca == null || !ca.isDirectory() || !exclude.mayIncludeUnder(childFrame)) {
+                            continue;
+                        }
+                    }
+                    hashEntry(md, SourceTree.join(real, name), childFrame, false);
+                }
+            }
+        }
+    }
+
+    private static DockerIgnore compileExcludes(List<String> patterns) {
+        if (patterns.isEmpty()) {
+            return null;
+        }
+        try {
+            return DockerIgnore.parse(String.join("\n", patterns));
+        } catch (SlipwayException e) {
+            throw new SlipwayException("invalid --exclude pattern: " + e.getMessage());
+        }
+    }
+
+    private static SlipwayException notFound(String path) {
+        return new SlipwayException("\"/" + path + "\": not found");
+    }
+
+    private static Map<String, Object> stat(Path p) throws IOException {
+        return Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime", NOFOLLOW);
+    }
+
+    private static Digest sha256(Path p) throws IOException {
+        MessageDigest md = Digest.newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return Digest.fromMessageDigest(md.digest());
+    }
+
+    private static FileTime httpDate(String value) {
+        try {
+            return FileTime.from(ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static void mknod(Path target, int mode, long rdev) throws IOException {
+        long major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL);
+        long minor = (rdev & 0xff) | ((rdev >> 12) & ~0xffL);
+        List<String> cmd = new ArrayList<>(List.of("mknod", "-m", Integer.toOctalString(mode & 07777), target.toString()));
+        switch (mode & S_IFMT) {
+            case S_IFIFO -> cmd.add("p");
+            case S_IFCHR -> cmd.addAll(List.of("c", Long.toString(major), Long.toString(minor)));
+            default -> cmd.addAll(List.of("b", Long.toString(major), Long.toString(minor)));
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0) {
+                throw new SlipwayException("cannot create special file " + target.getFileName() + ": " + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException("interrupted creating " + target.getFileName(), e);
+        }
+    }
+}
