@@ -103,7 +103,7 @@ final class GoBuildInfo {
             return -1;
         }
         ByteBuffer buf = ByteBuffer.wrap(b, off, size).order(order);
-        return size == 8 ? buf.getLong() : buf.getInt() & 0xffffffffL;
+        return size == 8 ? buf.getLong() : size == 4 ? buf.getInt() & 0xffffffffL : buf.getShort() & 0xffffL;
     }
 
     /**
