@@ -35,7 +35,12 @@ import picocli.CommandLine.ScopeType;
             PushCommand.class,
             LoginCommand.class,
             LogoutCommand.class,
+            BuildCommand.class,
+            RunCommand.class,
             LintCommand.class,
+            SbomCommand.class,
+            ScanCommand.class,
+            DbCommand.class,
         })
 public final class SlipwayCommand implements Runnable {
 
@@ -69,6 +74,8 @@ public final class SlipwayCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SlipwayCommand());
         cl.setExecutionExceptionHandler(SlipwayCommand::handleException);
+        // `run IMAGE sh -c x`: everything after the image belongs to the container's command.
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         return cl;
     }
 

@@ -4,7 +4,7 @@ package dev.slipway.dockerfile;
  * The few Go string functions whose exact behaviour BuildKit's parser output depends on:
  * {@code unicode.IsSpace}, {@code strings.TrimSpace} and {@code strconv.Quote}.
  */
-final class GoText {
+public final class GoText {
     private GoText() {
     }
 
@@ -46,7 +46,7 @@ final class GoText {
     }
 
     /** Go's {@code strconv.Quote}: printable runes raw, everything else escaped. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); ) {
             int c = s.codePointAt(i);

@@ -11,6 +11,7 @@ import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -336,7 +337,7 @@ public final class ImageLoader {
             for (Map.Entry<Digest, Planned> blob : blobs.entrySet()) {
                 Planned p = blob.getValue();
                 if (p.bytes() != null) {
-                    store.content().put(new java.io.ByteArrayInputStream(p.bytes()), blob.getKey());
+                    store.content().put(new ByteArrayInputStream(p.bytes()), blob.getKey());
                 } else {
                     try (InputStream in = source.open(p.name())) {
                         store.content().put(in, blob.getKey());

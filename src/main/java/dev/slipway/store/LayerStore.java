@@ -63,6 +63,24 @@ public final class LayerStore {
         return target;
     }
 
+    /**
+     * Takes {@code dir}, a complete layer directory made elsewhere on the same file system (a build
+     * step's overlay upperdir), as the layer {@code diffId} by renaming it into place. When the
+     * layer is already there, {@code dir} is deleted and the existing one kept.
+     */
+    public Path adopt(Digest diffId, Path dir) {
+        Path target = path(diffId);
+        try {
+            AtomicFiles.createDirectories(root.layers());
+            if (!AtomicFiles.moveDirectoryIfAbsent(dir, target)) {
+                AtomicFiles.deleteTree(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store layer " + diffId + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
     /** The diffIDs of all unpacked layers, sorted. */
     public List<Digest> list() {
         List<Digest> layers = new ArrayList<>();

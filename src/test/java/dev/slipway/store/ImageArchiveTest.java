@@ -304,6 +304,28 @@ class ImageArchiveTest {
     }
 
     @Test
+    void hostileNamesInAnArchiveReachNothingOutsideIt() throws Exception {
+        Path outside = dir.resolve("secret");
+        Files.writeString(outside, "secret");
+        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"" + Digest.sha256("secret".getBytes()) + "\"]}}";
+        Store to = store("to");
+        for (String layerName : List.of("../secret", "/" + outside, "a/../../secret")) {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put("config.json", config.getBytes(StandardCharsets.UTF_8));
+            files.put("manifest.json", ("[{\"Config\":\"config.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\""
+                    + layerName + "\"]}]").getBytes(StandardCharsets.UTF_8));
+            byte[] archive = tar(files);
+
+            assertThatThrownBy(() -> new ImageLoader(to).load(new ByteArrayInputStream(archive)))
+                    .as(layerName)
+                    .isInstanceOf(SlipwayException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("leaves the archive", "missing"));
+        }
+        assertThat(snapshot(to)).isEmpty();
+    }
+
+    @Test
     void formatNamesAcceptWhatDockerAndSkopeoUsersType() {
         assertThat(ImageSaver.Format.parse("oci")).isEqualTo(ImageSaver.Format.OCI_ARCHIVE);
         assertThat(ImageSaver.Format.parse("docker")).isEqualTo(ImageSaver.Format.DOCKER_ARCHIVE);

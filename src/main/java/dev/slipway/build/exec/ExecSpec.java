@@ -8,10 +8,13 @@ import java.util.List;
 /**
  * One process to run in a snapshot. {@code args} is the final argument list (for a shell-form
  * RUN, the SHELL followed by the command); {@code env} holds {@code KEY=value} entries;
- * {@code user} is USER's value as written ({@code ""} means root).
+ * {@code user} is USER's value as written ({@code ""} means root). With
+ * {@code keepDirectoryStubs}, directories created only as mount points stay in the snapshot
+ * (empty files made as mount points are still removed), as the BuildKit in Docker 20.10 leaves them.
  */
 public record ExecSpec(Snapshot snapshot, List<String> args, List<String> env, String cwd, String user,
-                       Network network, String hostname, List<ExecMount> mounts, int tailLines) {
+                       Network network, String hostname, List<ExecMount> mounts, int tailLines,
+                       boolean keepDirectoryStubs) {
     public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     public static final String DEFAULT_HOSTNAME = "buildkitsandbox";
 
@@ -47,6 +50,7 @@ public record ExecSpec(Snapshot snapshot, List<String> args, List<String> env, S
         private String hostname = DEFAULT_HOSTNAME;
         private final List<ExecMount> mounts = new ArrayList<>();
         private int tailLines = 20;
+        private boolean keepDirectoryStubs;
 
         private Builder(Snapshot snapshot, List<String> args) {
             this.snapshot = snapshot;
@@ -88,8 +92,14 @@ public record ExecSpec(Snapshot snapshot, List<String> args, List<String> env, S
             return this;
         }
 
+        public Builder keepDirectoryStubs(boolean keep) {
+            this.keepDirectoryStubs = keep;
+            return this;
+        }
+
         public ExecSpec build() {
-            return new ExecSpec(snapshot, args, env, cwd, user, network, hostname, mounts, tailLines);
+            return new ExecSpec(snapshot, args, env, cwd, user, network, hostname, mounts, tailLines,
+                    keepDirectoryStubs);
         }
     }
 }

@@ -36,6 +36,7 @@ final class Sandbox implements AutoCloseable {
     private Path secretDir;
     private int secretCount;
     private Plan plan;
+    private boolean keepDirectoryStubs;
 
     /** A path the runtime needs to exist: the components created for it, top-down. */
     private record Stub(List<Path> created, boolean file) {
@@ -57,6 +58,7 @@ final class Sandbox implements AutoCloseable {
     static Sandbox prepare(ExecSpec spec, Path stateDir) {
         String id = newId();
         Sandbox s = new Sandbox(spec.snapshot(), stateDir.toAbsolutePath().resolve("bundles").resolve(id));
+        s.keepDirectoryStubs = spec.keepDirectoryStubs();
         try {
             s.plan = s.doPrepare(spec, id);
             return s;
@@ -229,6 +231,13 @@ final class Sandbox implements AutoCloseable {
     private void removeStubs() {
         for (int i = stubs.size() - 1; i >= 0; i--) {
             List<Path> created = stubs.get(i).created();
+            if (keepDirectoryStubs) {
+                Path last = created.get(created.size() - 1);
+                if (stubs.get(i).file() && !Files.isDirectory(last, LinkOption.NOFOLLOW_LINKS)) {
+                    removeIfUnused(last);
+                }
+                continue;
+            }
             for (int j = created.size() - 1; j >= 0; j--) {
                 if (!removeIfUnused(created.get(j))) {
                     break;

@@ -1,0 +1,3 @@
+module example.com/slipway/hello
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/slipway/backend
+
+go 1.19

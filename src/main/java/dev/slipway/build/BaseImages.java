@@ -1,0 +1,79 @@
+package dev.slipway.build;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.image.Descriptor;
+import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.image.ImageDocument;
+import dev.slipway.image.ImageIndex;
+import dev.slipway.image.ImageJson;
+import dev.slipway.image.ImageReference;
+import dev.slipway.image.Manifest;
+import dev.slipway.image.MediaTypes;
+import dev.slipway.image.Platform;
+import dev.slipway.layer.Compression;
+import dev.slipway.store.Store;
+import dev.slipway.store.TagRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Images from the store as bases of stages and sources of {@code COPY --from}: the config and every
+ * layer unpacked once, in overlay form, under the store's {@code layers/}.
+ */
+public final class BaseImages {
+    private final Store store;
+    private final Platform platform;
+    private final ConcurrentHashMap<String, Resolved> cache = new ConcurrentHashMap<>();
+
+    /** An image found in the store: its reference, config and unpacked layers (base first). */
+    public record Resolved(ImageReference reference, Digest id, ImageConfig config, List<LayerDir> layers) {
+    }
+
+    public BaseImages(Store store, Platform platform) {
+        this.store = store;
+        this.platform = platform;
+    }
+
+    /** The image named {@code name} (normalized as Docker does), its layers unpacked. */
+    public Resolved resolve(String name) {
+        return cache.computeIfAbsent(name, this::load);
+    }
+
+    private Resolved load(String name) {
+        ImageReference ref = ImageReference.parse(name);
+        Optional<TagRecord> tag = ref.digest() != null && store.content().has(ref.digest())
+                ? Optional.of(new TagRecord(ref, ref.digest(), null)) : store.references().get(ref);
+        if (tag.isEmpty()) {
+            throw new SlipwayException("image \"" + name + "\" not found in the store; import or pull it first");
+        }
+        ImageDocument doc = ImageJson.read(store.content().read(tag.get().target()));
+        if (doc instanceof ImageIndex index) {
+            Descriptor chosen = index.manifestFor(platform)
+                    .orElseThrow(() -> new SlipwayException("image \"" + name + "\" has no manifest for " + platform));
+            doc = ImageJson.read(store.content().read(chosen.digest()));
+        }
+        if (!(doc instanceof Manifest manifest)) {
+            throw new SlipwayException("image \"" + name + "\" is not an image manifest");
+        }
+        Digest id = manifest.config().digest();
+        ImageConfig config = ImageJson.readConfig(store.content().read(id));
+        List<Digest> diffIds = config.diffIds();
+        if (diffIds.size() != manifest.layers().size()) {
+            throw new SlipwayException("image \"" + name + "\": config lists " + diffIds.size() + " layers, manifest "
+                    + manifest.layers().size());
+        }
+        List<LayerDir> layers = new ArrayList<>();
+        for (int i = 0; i < diffIds.size(); i++) {
+            Descriptor blob = manifest.layers().get(i);
+            Digest diffId = diffIds.get(i);
+            Descriptor oci = new Descriptor(MediaTypes.layerType(MediaTypes.layerCompression(blob.mediaType()), false),
+                    blob.digest(), blob.size());
+            layers.add(new LayerDir(diffId, store.layers().unpack(diffId, dir -> OverlayForm.unpack(dir,
+                    () -> Compression.decompressing(store.content().open(blob.digest(), true)))), oci));
+        }
+        return new Resolved(ref, id, config, layers);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.slipway.build;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.Executor;
+import dev.slipway.build.snapshot.Snapshotter;
+import dev.slipway.dockerfile.Dockerfile;
+import dev.slipway.dockerfile.DockerfileParser;
+import dev.slipway.dockerfile.ShellLexer;
+import dev.slipway.image.Descriptor;
+import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.image.ImageJson;
+import dev.slipway.image.ImageReference;
+import dev.slipway.image.Manifest;
+import dev.slipway.image.MediaTypes;
+import dev.slipway.image.Platform;
+import dev.slipway.plan.BuildPlan;
+import dev.slipway.plan.PlatformSpec;
+import dev.slipway.store.Store;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code slipway build}: Dockerfile → plan → solved stages → an image in the store under its tags.
+ * Nothing is tagged unless every step succeeded.
+ */
+public final class ImageBuilder {
+    private final Store store;
+    private final Progress progress;
+    private final Snapshotter snapshotter;
+    private final Executor executor;
+
+    /** The image built: its ID (config digest) and manifest digest. */
+    public record Result(Digest imageId, Digest manifestDigest, ImageConfig config) {
+    }
+
+    public ImageBuilder(Store store, Progress progress, Snapshotter snapshotter, Executor executor) {
+        this.store = store;
+        this.progress = progress;
+        this.snapshotter = snapshotter;
+        this.executor = executor;
+    }
+
+    /** A builder with the host's snapshotter and runtime (overlay + runc when available). */
+    public static ImageBuilder forHost(Store store, Progress progress) {
+        return new ImageBuilder(store, progress, Snapshotter.forHost(),
+                Executor.forHost(store.root().dir().resolve("exec")));
+    }
+
+    public Result build(BuildRequest request) {
+        Path context = request.context();
+        if (!Files.isDirectory(context)) {
+            throw new SlipwayException("unable to prepare context: path \"" + context + "\" not found");
+        }
+        Path file = request.dockerfile() != null ? request.dockerfile() : context.resolve("Dockerfile");
+        if (!Files.isRegularFile(file)) {
+            throw new SlipwayException("failed to read dockerfile: open " + file + ": no such file or directory");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new SlipwayException("failed to read dockerfile " + file + ": " + e.getMessage(), e);
+        }
+        String fileName = file.getFileName().toString();
+        Dockerfile dockerfile = DockerfileParser.parse(text, fileName);
+        Map<String, String> args = new LinkedHashMap<>(request.buildArgs());
+        Long epoch = request.epoch();
+        if (epoch == null && args.containsKey("SOURCE_DATE_EPOCH")) {
+            epoch = parseEpoch(args.get("SOURCE_DATE_EPOCH"));
+        }
+        PlatformSpec host = PlatformSpec.host();
+        PlatformSpec targetPlatform = request.platform() == null ? host : PlatformSpec.parse(request.platform());
+        BuildPlan plan = BuildPlan.create(dockerfile, new BuildPlan.PlanOptions(args, request.target(), host,
+                targetPlatform));
+        for (String unused : plan.unusedBuildArgs()) {
+            progress.note("WARNING: build argument " + unused + " is not consumed by any stage");
+        }
+        Platform platform = request.platform() == null ? Platform.host()
+                : new Platform(targetPlatform.os(), targetPlatform.architecture(),
+                        targetPlatform.variant().isEmpty() ? null : targetPlatform.variant());
+        String created = DateTimeFormatter.ISO_INSTANT.format(epoch != null ? Instant.ofEpochSecond(epoch)
+                : Instant.now().with(java.time.temporal.ChronoField.NANO_OF_SECOND, 0));
+        StepContext ctx = new StepContext(new ShellLexer(dockerfile.escapeToken()), created, epoch);
+
+        try (Store.Session session = store.session()) {
+            Solver solver = new Solver(plan, new BaseImages(store, platform), platform, progress, request.jobs());
+            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
+                    progress, solver);
+            StageState last;
+            try {
+                last = solver.solve(new Steps(ws));
+            } catch (StepFailedException e) {
+                reportFailure(e, text, fileName);
+                throw e;
+            }
+            return commit(last, request, created, platform);
+        }
+    }
+
+    private static Long parseEpoch(String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new SlipwayException("invalid SOURCE_DATE_EPOCH: " + value);
+        }
+    }
+
+    /** BuildKit's failure summary: the output tail and the Dockerfile around the failing line. */
+    private void reportFailure(StepFailedException e, String text, String fileName) {
+        int line = lineOf(e.getMessage(), fileName);
+        progress.note("------");
+        for (String l : e.lastLines()) {
+            progress.note(" > " + l);
+        }
+        progress.note("------");
+        if (line > 0) {
+            String[] lines = text.split("\n", -1);
+            progress.note(fileName + ":" + line);
+            progress.note("--------------------");
+            for (int i = Math.max(1, line - 2); i <= Math.min(lines.length, line + 2); i++) {
+                progress.note(String.format("%4d | %s%s", i, i == line ? ">>> " : "    ", lines[i - 1]));
+            }
+            progress.note("--------------------");
+        }
+    }
+
+    private static int lineOf(String message, String fileName) {
+        if (message == null || !message.startsWith(fileName + ":")) {
+            return -1;
+        }
+        String rest = message.substring(fileName.length() + 1);
+        int colon = rest.indexOf(':');
+        try {
+            return Integer.parseInt(rest.substring(0, colon));
+        } catch (RuntimeException ex) {
+            return -1;
+        }
+    }
+
+    /** Writes the final stage as an image: config, manifest (layers uncompressed), then the tags. */
+    private Result commit(StageState state, BuildRequest request, String created, Platform platform) {
+        ImageConfig image = state.image();
+        ImageConfig.ContainerConfig.Builder config = image.configOrEmpty().toBuilder();
+        request.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(l -> config.label(l.getKey(), l.getValue()));
+        image = image.withConfig(config.build()).withCreated(created);
+        if (request.platform() != null) {
+            image = new ImageConfig(image.created(), image.author(), platform.architecture(), platform.os(),
+                    image.osVersion(), image.osFeatures(), platform.variant(), image.config(), image.rootfs(),
+                    image.history(), image.extra());
+        }
+        image.checkHistoryMatchesLayers();
+        ImageJson.Encoded<ImageConfig> encodedConfig = ImageJson.encode(image);
+        store.content().put(encodedConfig.bytes());
+        List<Descriptor> layers = new ArrayList<>();
+        for (LayerDir layer : state.layers()) {
+            layers.add(layer.blob());
+        }
+        Manifest manifest = Manifest.of(encodedConfig.descriptor(MediaTypes.OCI_CONFIG), layers, false);
+        ImageJson.Encoded<Manifest> encodedManifest = ImageJson.encode(manifest);
+        store.content().put(encodedManifest.bytes());
+        for (String tag : request.tags()) {
+            store.references().set(ImageReference.parse(tag), encodedManifest.digest());
+        }
+        return new Result(encodedConfig.digest(), encodedManifest.digest(), image);
+    }
+}

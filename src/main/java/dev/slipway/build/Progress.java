@@ -1,0 +1,108 @@
+package dev.slipway.build;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Build progress in BuildKit's plain style: {@code #5 [builder 3/6] RUN npm ci}, then the step's
+ * output lines prefixed with its number and the seconds since it started, then {@code #5 DONE 1.2s}
+ * or {@code #5 ERROR: ...}. Steps of parallel stages interleave line by line. Thread-safe.
+ */
+public interface Progress {
+
+    /** Starts a step and returns its number. */
+    int start(String label);
+
+    void output(int step, String line);
+
+    void done(int step);
+
+    void error(int step, String message);
+
+    /** A note that belongs to no step (a warning, the image id). */
+    void note(String message);
+
+    /** Prints nothing. */
+    Progress QUIET = new Progress() {
+        private final AtomicInteger next = new AtomicInteger(1);
+
+        @Override
+        public int start(String label) {
+            return next.getAndIncrement();
+        }
+
+        @Override
+        public void output(int step, String line) {
+        }
+
+        @Override
+        public void done(int step) {
+        }
+
+        @Override
+        public void error(int step, String message) {
+        }
+
+        @Override
+        public void note(String message) {
+        }
+    };
+
+    /** Plain progress written to {@code out}. */
+    static Progress plain(PrintWriter out) {
+        return new Plain(out);
+    }
+
+    /** BuildKit's {@code --progress=plain} format. */
+    final class Plain implements Progress {
+        private final PrintWriter out;
+        private final AtomicInteger next = new AtomicInteger(1);
+        private final ConcurrentHashMap<Integer, Long> started = new ConcurrentHashMap<>();
+
+        Plain(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public int start(String label) {
+            int n = next.getAndIncrement();
+            started.put(n, System.nanoTime());
+            print("#" + n + " " + label);
+            return n;
+        }
+
+        @Override
+        public void output(int step, String line) {
+            print("#" + step + " " + seconds(step, 3) + " " + line);
+        }
+
+        @Override
+        public void done(int step) {
+            print("#" + step + " DONE " + seconds(step, 1) + "s");
+            print("");
+        }
+
+        @Override
+        public void error(int step, String message) {
+            print("#" + step + " ERROR: " + message);
+            print("");
+        }
+
+        @Override
+        public void note(String message) {
+            print(message);
+        }
+
+        private String seconds(int step, int decimals) {
+            long t = System.nanoTime() - started.getOrDefault(step, System.nanoTime());
+            return String.format(Locale.ROOT, "%." + decimals + "f", t / 1e9);
+        }
+
+        private synchronized void print(String line) {
+            out.println(line);
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.slipway.build;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.dockerfile.Dockerfile;
+import dev.slipway.dockerfile.DockerfileParser;
+import dev.slipway.dockerfile.Instruction;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.image.Platform;
+import dev.slipway.plan.BuildPlan;
+import dev.slipway.plan.PlannedStage;
+import dev.slipway.plan.StageScope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Executes a {@link BuildPlan}: every stage the target needs, each after the stages it depends on,
+ * independent stages at the same time on at most {@code jobs} threads. Skipped stages are not
+ * built. Each stage runs its base's ONBUILD triggers, then its own instructions, one
+ * {@link StepExecutor} call per instruction.
+ */
+final class Solver implements Workspace.StageLookup {
+    private final BuildPlan plan;
+    private final BaseImages images;
+    private final Platform platform;
+    private final Progress progress;
+    private final int jobs;
+    private final boolean multiStage;
+    private final Map<Integer, CompletableFuture<StageState>> futures = new ConcurrentHashMap<>();
+    private StepExecutor executor;
+
+    Solver(BuildPlan plan, BaseImages images, Platform platform, Progress progress, int jobs) {
+        this.plan = plan;
+        this.images = images;
+        this.platform = platform;
+        this.progress = progress;
+        this.jobs = jobs;
+        this.multiStage = plan.stages().size() > 1;
+    }
+
+    /** Builds the target stage and returns its final state. */
+    StageState solve(StepExecutor stepExecutor) {
+        this.executor = stepExecutor;
+        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+            Thread t = new Thread(r, "slipway-stage");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (List<Integer> group : plan.parallelGroups()) {
+                for (int index : group) {
+                    PlannedStage stage = plan.stages().get(index);
+                    CompletableFuture<?>[] deps = stage.stageDependencies().stream().map(futures::get)
+                            .toArray(CompletableFuture[]::new);
+                    futures.put(index, CompletableFuture.allOf(deps).thenApplyAsync(v -> buildStage(stage), pool));
+                }
+            }
+            return futures.get(plan.target()).get();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException("build interrupted", e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t instanceof RuntimeException r ? r : new SlipwayException(t.toString(), t);
+    }
+
+    private String prefix(PlannedStage stage, int i, int n) {
+        return "[" + (multiStage ? stage.displayName() + " " : "") + i + "/" + n + "] ";
+    }
+
+    private StageState buildStage(PlannedStage stage) {
+        int total = stage.stage().instructions().size() + 1;
+        StageState state;
+        if (stage.base() instanceof PlannedStage.Base.StageBase sb) {
+            StageState parent = futures.get(sb.index()).join();
+            state = new StageState(parent.image(), parent.layers(), parent.scope().child(), false);
+        } else if (stage.base() instanceof PlannedStage.Base.Image img) {
+            int n = progress.start(prefix(stage, 1, total) + "FROM " + fromLabel(img.reference()));
+            try {
+                state = fromImage(images.resolve(img.reference()));
+            } catch (RuntimeException e) {
+                progress.error(n, e.getMessage());
+                throw e;
+            }
+            progress.done(n);
+        } else {
+            state = scratch();
+        }
+        List<String> triggers = state.config().onBuild();
+        state = state.withConfig(state.config().toBuilder().onBuild(null).build());
+        if (triggers != null) {
+            for (String trigger : triggers) {
+                Instruction parsed = parseTrigger(trigger, stage);
+                state = executor.execute(state, new Step(stage.index(), parsed,
+                        prefix(stage, 1, total) + "ONBUILD " + trigger, true));
+            }
+        }
+        List<Instruction> instructions = stage.stage().instructions();
+        for (int i = 0; i < instructions.size(); i++) {
+            Instruction ins = instructions.get(i);
+            state = executor.execute(state, new Step(stage.index(), ins,
+                    prefix(stage, i + 2, total) + ins.origin().text().strip(), false));
+        }
+        return state;
+    }
+
+    private static String fromLabel(String reference) {
+        try {
+            return dev.slipway.image.ImageReference.parse(reference).toString();
+        } catch (RuntimeException e) {
+            return reference;
+        }
+    }
+
+    /** An ONBUILD trigger, re-parsed on its own with the default escape character. */
+    private Instruction parseTrigger(String trigger, PlannedStage stage) {
+        Dockerfile df = DockerfileParser.parse("FROM scratch\n" + trigger + "\n", plan.fileName());
+        List<Instruction> ins = df.stages().get(0).instructions();
+        if (df.stages().size() != 1 || ins.size() != 1) {
+            throw new SlipwayException(plan.fileName() + ":" + stage.line() + ": invalid ONBUILD trigger: " + trigger);
+        }
+        return ins.get(0);
+    }
+
+    StageState scratch() {
+        ImageConfig config = ImageConfig.empty(platform).withConfig(new ImageConfig.ContainerConfig.Builder()
+                .workingDir("/").env(List.of("PATH=" + StageScope.DEFAULT_PATH)).build());
+        return new StageState(config, List.of(), StageScope.onImage(plan.globalScope(), null), false);
+    }
+
+    /** A stage on an image: its config without Created and without fields BuildKit does not carry over. */
+    StageState fromImage(BaseImages.Resolved image) {
+        ImageConfig base = image.config();
+        ImageConfig.ContainerConfig c = base.configOrEmpty();
+        List<String> env = new ArrayList<>(c.env() == null ? List.of() : c.env());
+        if (c.envValue("PATH") == null) {
+            env.add("PATH=" + StageScope.DEFAULT_PATH);
+        }
+        ImageConfig.ContainerConfig clean = new ImageConfig.ContainerConfig(c.user(), c.exposedPorts(), env,
+                c.entrypoint(), c.cmd(), c.volumes(), c.workingDir(), c.labels(), c.stopSignal(), c.healthcheck(),
+                c.shell(), c.onBuild(), c.argsEscaped(), Map.of());
+        ImageConfig config = new ImageConfig(null, base.author(), base.architecture(), base.os(), base.osVersion(),
+                base.osFeatures(), base.variant(), clean, base.rootfs(), base.history(), Map.of());
+        Map<String, String> envMap = new LinkedHashMap<>();
+        for (String e : env) {
+            int eq = e.indexOf('=');
+            envMap.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+        }
+        return new StageState(config, image.layers(), StageScope.onImage(plan.globalScope(), envMap), false);
+    }
+
+    @Override
+    public StageState stateOf(String from, Step step) {
+        PlannedStage found = null;
+        if (from.matches("[0-9]+")) {
+            int index = Integer.parseInt(from);
+            if (index >= plan.stages().size()) {
+                throw new SlipwayException(plan.fileName() + ":" + step.line() + ": invalid stage index " + index);
+            }
+            found = plan.stages().get(index);
+        } else {
+            found = plan.stage(from).orElse(null);
+        }
+        if (found != null && found.index() < step.stageIndex()) {
+            CompletableFuture<StageState> f = futures.get(found.index());
+            if (f == null) {
+                throw new SlipwayException(plan.fileName() + ":" + step.line() + ": stage " + from + " is not built");
+            }
+            return f.join();
+        }
+        if (found != null) {
+            throw new SlipwayException(plan.fileName() + ":" + step.line() + ": cannot copy from stage \"" + from
+                    + "\", it needs to be defined before current stage \""
+                    + plan.stages().get(step.stageIndex()).displayName() + "\"");
+        }
+        return fromImage(images.resolve(from));
+    }
+
+}

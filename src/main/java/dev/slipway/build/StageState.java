@@ -1,0 +1,84 @@
+package dev.slipway.build;
+
+import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
+import dev.slipway.plan.StageScope;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state of a stage between two steps: the image config built so far (config, history and
+ * diffIDs), the unpacked layers below, the variables in scope, and whether this stage set a CMD
+ * (an ENTRYPOINT then keeps it). A step never changes a state; it returns a new one, so a state can
+ * be reused as the parent of a cached step.
+ *
+ * <p>{@code scope} is mutable by design of {@link StageScope}; steps that change it work on
+ * {@link StageScope#child()}, a copy, and leave the parent's untouched.
+ */
+public record StageState(ImageConfig image, List<LayerDir> layers, StageScope scope, boolean cmdSet) {
+
+    public StageState {
+        layers = List.copyOf(layers);
+        if (!image.diffIds().equals(layers.stream().map(LayerDir::diffId).toList())) {
+            throw new IllegalArgumentException("layers do not match the config's diff_ids");
+        }
+    }
+
+    public ImageConfig.ContainerConfig config() {
+        return image.configOrEmpty();
+    }
+
+    /** The layer directories top-most first, as overlayfs wants its lowerdirs. */
+    public List<Path> lowerDirs() {
+        List<Path> dirs = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            dirs.add(layers.get(i).dir());
+        }
+        return dirs;
+    }
+
+    /** The working directory steps run in: WORKDIR, or {@code /}. */
+    public String workdir() {
+        String wd = config().workingDir();
+        return wd == null || wd.isEmpty() ? "/" : wd;
+    }
+
+    public String user() {
+        String u = config().user();
+        return u == null ? "" : u;
+    }
+
+    /** The shell for shell-form commands: SHELL, else {@code /bin/sh -c}. */
+    public List<String> shell() {
+        List<String> s = config().shell();
+        return s == null || s.isEmpty() ? List.of("/bin/sh", "-c") : s;
+    }
+
+    public StageState withImage(ImageConfig newImage) {
+        return new StageState(newImage, layers, scope, cmdSet);
+    }
+
+    public StageState withConfig(ImageConfig.ContainerConfig newConfig) {
+        return withImage(image.withConfig(newConfig));
+    }
+
+    public StageState withScope(StageScope newScope) {
+        return new StageState(image, layers, newScope, cmdSet);
+    }
+
+    public StageState withCmdSet() {
+        return new StageState(image, layers, scope, true);
+    }
+
+    /** This state with one more layer on top and the history entry that made it. */
+    public StageState withLayer(LayerDir layer, ImageConfig.History history) {
+        List<LayerDir> more = new ArrayList<>(layers);
+        more.add(layer);
+        return new StageState(image.withLayer(layer.diffId(), history), more, scope, cmdSet);
+    }
+
+    public List<Digest> diffIds() {
+        return image.diffIds();
+    }
+}

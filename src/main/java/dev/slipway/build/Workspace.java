@@ -1,0 +1,196 @@
+package dev.slipway.build;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.Executor;
+import dev.slipway.build.snapshot.HostCommand;
+import dev.slipway.build.snapshot.Snapshotter;
+import dev.slipway.store.Store;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+
+/** What the steps of one build share: the request, the store, the runtime, scratch space. */
+final class Workspace {
+    /** Looks up what {@code from=} / {@code --from} names: a stage (by name or index) or an image. */
+    interface StageLookup {
+        StageState stateOf(String from, Step step);
+    }
+
+    private final BuildRequest request;
+    private final String fileName;
+    private final StepContext context;
+    private final Store store;
+    private final Snapshotter snapshotter;
+    private final Executor executor;
+    private final LayerCommitter committer;
+    private final Progress progress;
+    private final CacheMounts cacheMounts;
+    private final StageLookup stages;
+
+    Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
+              Executor executor, Progress progress, StageLookup stages) {
+        this.request = request;
+        this.fileName = fileName;
+        this.context = context;
+        this.store = store;
+        this.snapshotter = snapshotter;
+        this.executor = executor;
+        this.committer = new LayerCommitter(store, context.epoch());
+        this.progress = progress;
+        this.cacheMounts = new CacheMounts(store.root().dir().resolve("cache-mounts"));
+        this.stages = stages;
+    }
+
+    BuildRequest request() {
+        return request;
+    }
+
+    String fileName() {
+        return fileName;
+    }
+
+    StepContext context() {
+        return context;
+    }
+
+    Store store() {
+        return store;
+    }
+
+    Snapshotter snapshotter() {
+        return snapshotter;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    LayerCommitter committer() {
+        return committer;
+    }
+
+    Progress progress() {
+        return progress;
+    }
+
+    CacheMounts cacheMounts() {
+        return cacheMounts;
+    }
+
+    StageLookup stages() {
+        return stages;
+    }
+
+    /** A fresh scratch directory on the store's file system (so upperdirs can be renamed into layers/). */
+    Path newArea(String what) {
+        Path p = store.root().tmp().resolve("build-" + what + "-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p;
+    }
+
+    void deleteArea(Path area) {
+        HostCommand.deleteTree(area);
+    }
+
+    /**
+     * {@code path} inside {@code root}, symlinks followed as if {@code root} were {@code /}: nothing
+     * a context or an image holds can point outside it.
+     */
+    Path inside(Path root, String path) {
+        Deque<String> todo = new ArrayDeque<>(split(path));
+        List<String> done = new ArrayList<>();
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String c = todo.pollFirst();
+            if (c.equals("..")) {
+                if (!done.isEmpty()) {
+                    done.remove(done.size() - 1);
+                }
+                continue;
+            }
+            done.add(c);
+            Path p = join(root, done);
+            if (Files.isSymbolicLink(p)) {
+                if (++hops > 255) {
+                    throw new SlipwayException("too many levels of symbolic links in " + path);
+                }
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                done.remove(done.size() - 1);
+                if (target.startsWith("/")) {
+                    done.clear();
+                }
+                List<String> rest = split(target);
+                for (int i = rest.size() - 1; i >= 0; i--) {
+                    todo.addFirst(rest.get(i));
+                }
+            }
+        }
+        return join(root, done);
+    }
+
+    private static List<String> split(String path) {
+        List<String> out = new ArrayList<>();
+        for (String c : path.split("/")) {
+            if (!c.isEmpty() && !c.equals(".")) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static Path join(Path root, List<String> comps) {
+        Path p = root;
+        for (String c : comps) {
+            p = p.resolve(c);
+        }
+        return p;
+    }
+
+    /** Copies a file or tree with its owners, modes and times (cp -a). */
+    void copyTree(Path source, Path target) {
+        HostCommand.Result r = HostCommand.run(List.of("cp", "-a", "--", source.toString(), target.toString()), null);
+        if (!r.ok()) {
+            throw new SlipwayException("cannot copy " + source + ": " + r.output());
+        }
+    }
+
+    /**
+     * Writes secret bytes to a file only root can read, on a tmpfs when the host has /dev/shm; the
+     * file is removed when the step's cleanup runs.
+     */
+    Path privateFile(byte[] value, List<AutoCloseable> cleanup) {
+        try {
+            Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : store.root().tmp();
+            Path dir = Files.createTempDirectory(base, "slipway-secret-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            cleanup.add(() -> HostCommand.deleteTree(dir));
+            Path f = dir.resolve("secret");
+            Files.write(f, value);
+            Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage a secret: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean exists(Path p) {
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    }
+}

@@ -1,0 +1,155 @@
+package dev.slipway.cli;
+
+import dev.slipway.SlipwayException;
+import dev.slipway.build.BuildRequest;
+import dev.slipway.build.ImageBuilder;
+import dev.slipway.build.Progress;
+import dev.slipway.build.exec.Network;
+import dev.slipway.image.ImageReference;
+import dev.slipway.store.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "build", description = "Build an image from a Dockerfile.")
+public final class BuildCommand implements Callable<Integer> {
+    @CommandLine.ParentCommand
+    SlipwayCommand parent;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "Name and tag the image (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The Dockerfile (default: CONTEXT/Dockerfile).")
+    Path file;
+
+    @Option(names = "--target", paramLabel = "STAGE", description = "Build this stage (default: the last).")
+    String target;
+
+    @Option(names = "--build-arg", paramLabel = "KEY[=VALUE]",
+            description = "Set a build argument; KEY alone takes the value from the environment.")
+    List<String> buildArgs = new ArrayList<>();
+
+    @Option(names = "--no-cache", description = "Do not use cached steps.")
+    boolean noCache;
+
+    @Option(names = "--network", paramLabel = "MODE", description = "RUN steps' network: host (default) or none.")
+    String network = "host";
+
+    @Option(names = "--secret", paramLabel = "id=ID,src=PATH|env=VAR",
+            description = "A secret RUN --mount=type=secret can use (repeatable).")
+    List<String> secrets = new ArrayList<>();
+
+    @Option(names = "--ssh", paramLabel = "ID[=SOCKET]",
+            description = "An SSH agent socket for RUN --mount=type=ssh (default socket: $SSH_AUTH_SOCK).")
+    List<String> ssh = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Add a label to the image (repeatable).")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--iidfile", paramLabel = "FILE", description = "Write the image ID to FILE.")
+    Path iidfile;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only the image ID.")
+    boolean quiet;
+
+    @Option(names = "--progress", paramLabel = "TYPE", description = "plain (default) or quiet.")
+    String progress = "plain";
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "The platform of the image.")
+    String platform;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "How many stages may run at once (default: CPU count).")
+    Integer jobs;
+
+    @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
+    Path context;
+
+    @Override
+    public Integer call() {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : buildArgs) {
+            int eq = a.indexOf('=');
+            if (eq >= 0) {
+                args.put(a.substring(0, eq), a.substring(eq + 1));
+            } else if (System.getenv(a) != null) {
+                args.put(a, System.getenv(a));
+            }
+        }
+        Map<String, BuildRequest.Secret> secretMap = new LinkedHashMap<>();
+        for (String s : secrets) {
+            BuildRequest.Secret secret = BuildRequest.Secret.parse(s);
+            secretMap.put(secret.id(), secret);
+        }
+        Map<String, Path> agents = new LinkedHashMap<>();
+        for (String s : ssh) {
+            int eq = s.indexOf('=');
+            String id = eq < 0 ? s : s.substring(0, eq);
+            String socket = eq < 0 ? System.getenv("SSH_AUTH_SOCK") : s.substring(eq + 1);
+            if (socket == null || socket.isEmpty()) {
+                throw new SlipwayException("--ssh " + s + ": no socket given and SSH_AUTH_SOCK is not set");
+            }
+            agents.put(id, Path.of(socket));
+        }
+        Map<String, String> labelMap = new LinkedHashMap<>();
+        for (String l : labels) {
+            int eq = l.indexOf('=');
+            labelMap.put(eq < 0 ? l : l.substring(0, eq), eq < 0 ? "" : l.substring(eq + 1));
+        }
+        for (String t : tags) {
+            ImageReference.parse(t);
+        }
+        if (!progress.equals("plain") && !progress.equals("quiet") && !progress.equals("auto")
+                && !progress.equals("tty")) {
+            throw new SlipwayException("invalid --progress " + progress + ": use plain or quiet");
+        }
+        Long epoch = null;
+        String sde = System.getenv("SOURCE_DATE_EPOCH");
+        if (sde != null && !sde.isEmpty() && !args.containsKey("SOURCE_DATE_EPOCH")) {
+            try {
+                epoch = Long.parseLong(sde.strip());
+            } catch (NumberFormatException e) {
+                throw new SlipwayException("invalid SOURCE_DATE_EPOCH: " + sde);
+            }
+        }
+        BuildRequest request = BuildRequest.of(context).withDockerfile(file).withTags(tags).withTarget(target)
+                .withBuildArgs(args).withNetwork(Network.parse(network)).withSecrets(secretMap)
+                .withSshAgents(agents).withLabels(labelMap).withPlatform(platform).withNoCache(noCache)
+                .withEpoch(epoch);
+        if (jobs != null) {
+            request = request.withJobs(jobs);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Progress p = quiet || progress.equals("quiet") ? Progress.QUIET : Progress.plain(err);
+        Store store = Store.open(parent.rootOption());
+        ImageBuilder.Result result = ImageBuilder.forHost(store, p).build(request);
+        int step = p.start("exporting to image");
+        p.output(step, "writing image " + result.imageId());
+        for (String t : tags) {
+            p.output(step, "naming to " + ImageReference.parse(t));
+        }
+        p.done(step);
+        if (iidfile != null) {
+            try {
+                Files.writeString(iidfile, result.imageId().toString());
+            } catch (IOException e) {
+                throw new SlipwayException("cannot write --iidfile " + iidfile + ": " + e.getMessage(), e);
+            }
+        }
+        spec.commandLine().getOut().println(result.imageId());
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
