@@ -35,6 +35,14 @@ class DockerSaveIntegrationTest {
         return out;
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void removeImages() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/docker", "rmi", "-f", "slipway-analyze-it:app",
+                "slipway-analyze-it:base").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DOCKER_HOST", DOCKER_HOST);
+        pb.start().waitFor();
+    }
+
     @Test
     void analysesADockerSaveArchive() throws Exception {
         Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs"));
