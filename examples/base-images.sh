@@ -31,6 +31,33 @@ mirror="${DEBIAN_MIRROR:-$(host_mirror)}"
 mirror="${mirror:-http://deb.debian.org/debian}"
 mirror="${mirror%/}"
 
+# Certificates the host trusts that Debian's ca-certificates does not ship (a proxy that inspects
+# TLS, a company CA): without them, npm and Maven cannot reach their registries from RUN steps.
+host_extra_cas() {
+    local bundle=/etc/ssl/certs/ca-certificates.crt tmp known fp c
+    [ -f "$bundle" ] && command -v openssl >/dev/null || return 0
+    tmp="$(mktemp -d)"
+    for c in /usr/share/ca-certificates/*/*.crt; do
+        [ -f "$c" ] && openssl x509 -in "$c" -noout -fingerprint -sha256
+    done | sort -u >"$tmp/known"
+    awk -v dir="$tmp" '/-----BEGIN CERTIFICATE-----/ { n++ } n { print > (dir "/cert-" n ".pem") }' "$bundle"
+    for c in "$tmp"/cert-*.pem; do
+        [ -f "$c" ] || continue
+        fp="$(openssl x509 -in "$c" -noout -fingerprint -sha256 2>/dev/null)" || continue
+        grep -qxF "$fp" "$tmp/known" || cat "$c"
+    done
+    rm -rf "$tmp"
+}
+
+# The extra certificates go where update-ca-certificates picks them up once a RUN step installs
+# ca-certificates, and into the bundle path itself, which NODE_EXTRA_CA_CERTS names for node.
+add_cas() {
+    local root="$1" pem="$2"
+    mkdir -p "$root/usr/local/share/ca-certificates" "$root/etc/ssl/certs"
+    printf '%s\n' "$pem" >"$root/usr/local/share/ca-certificates/host-extra.crt"
+    printf '%s\n' "$pem" >"$root/etc/ssl/certs/ca-certificates.crt"
+}
+
 have_image() { [ -n "$("$slipway" images -q "$1")" ]; }
 
 # Official Debian images carry these so that apt never keeps downloaded .debs in a layer.
@@ -126,13 +153,29 @@ if [ ! -f "$cache/debian-$suite.tar" ] || [ ! -f "$cache/debian-$suite-slim.tar"
     build_tars
 fi
 
+extra_cas="$(host_extra_cas)"
+changes=(-c 'CMD ["bash"]')
+if [ -n "$extra_cas" ]; then
+    log "adding the $(grep -c 'BEGIN CERT' <<<"$extra_cas") CA certificate(s) this host trusts beyond Debian's to the images"
+    changes+=(-c 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt')
+fi
 for name in "$suite" "$suite-slim"; do
     if have_image "debian:$name"; then
         log "debian:$name is already in the store"
         continue
     fi
     log "importing debian:$name"
-    "$slipway" import -c 'CMD ["bash"]' -m "debootstrap --variant=minbase $suite $mirror" \
-        "$cache/debian-$name.tar" "debian:$name" >/dev/null
+    tar="$cache/debian-$name.tar"
+    if [ -n "$extra_cas" ]; then
+        work="$(mktemp -d "$cache/ca.XXXXXX")"
+        tar -C "$work" --numeric-owner -xf "$tar"
+        add_cas "$work" "$extra_cas"
+        make_tar "$work" "$work.tar"
+        rm -rf "$work"
+        tar="$work.tar"
+    fi
+    "$slipway" import "${changes[@]}" -m "debootstrap --variant=minbase $suite $mirror" \
+        "$tar" "debian:$name" >/dev/null
+    [ "$tar" = "$cache/debian-$name.tar" ] || rm -f "$tar"
 done
 "$slipway" images debian

@@ -24,7 +24,7 @@ step slipway build -t hello-go:scratch examples/go
 step slipway run --rm hello-go:scratch
 "$slipway" run --rm hello-go:scratch
 
-if "$slipway" compare --help >/dev/null 2>&1; then
+if "$slipway" --help | grep -w compare >/dev/null; then
     step slipway compare hello-go:single-stage hello-go:scratch
     "$slipway" compare hello-go:single-stage hello-go:scratch
 else

@@ -26,15 +26,33 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BaseImages {
     private final Store store;
     private final Platform platform;
+    private final Puller puller;
+    private final boolean alwaysPull;
     private final ConcurrentHashMap<String, Resolved> cache = new ConcurrentHashMap<>();
+
+    /** Brings an image from a registry into the store under its reference (a pull). */
+    @FunctionalInterface
+    public interface Puller {
+        void pull(ImageReference reference);
+    }
 
     /** An image found in the store: its reference, config and unpacked layers (base first). */
     public record Resolved(ImageReference reference, Digest id, ImageConfig config, List<LayerDir> layers) {
     }
 
     public BaseImages(Store store, Platform platform) {
+        this(store, platform, null, false);
+    }
+
+    /**
+     * @param puller     pulls images missing from the store; null: a missing image is an error
+     * @param alwaysPull pull even images the store has ({@code build --pull})
+     */
+    public BaseImages(Store store, Platform platform, Puller puller, boolean alwaysPull) {
         this.store = store;
         this.platform = platform;
+        this.puller = puller;
+        this.alwaysPull = alwaysPull && puller != null;
     }
 
     /** The image named {@code name} (normalized as Docker does), its layers unpacked. */
@@ -42,10 +60,25 @@ public final class BaseImages {
         return cache.computeIfAbsent(name, this::load);
     }
 
+    private Optional<TagRecord> local(ImageReference ref) {
+        if (ref.digest() != null && store.content().has(ref.digest())) {
+            return Optional.of(new TagRecord(ref, ref.digest(), null));
+        }
+        return store.references().get(ref);
+    }
+
     private Resolved load(String name) {
         ImageReference ref = ImageReference.parse(name);
-        Optional<TagRecord> tag = ref.digest() != null && store.content().has(ref.digest())
-                ? Optional.of(new TagRecord(ref, ref.digest(), null)) : store.references().get(ref);
+        Optional<TagRecord> tag = alwaysPull ? Optional.empty() : local(ref);
+        if (tag.isEmpty() && puller != null) {
+            try {
+                puller.pull(ref);
+            } catch (SlipwayException e) {
+                throw new SlipwayException("image \"" + name + "\" not found in the store, and pulling it failed: "
+                        + e.getMessage(), e);
+            }
+            tag = local(ref);
+        }
         if (tag.isEmpty()) {
             throw new SlipwayException("image \"" + name + "\" not found in the store; import or pull it first");
         }

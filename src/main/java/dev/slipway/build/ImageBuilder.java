@@ -37,6 +37,8 @@ public final class ImageBuilder {
     private final Progress progress;
     private final Snapshotter snapshotter;
     private final Executor executor;
+    private BaseImages.Puller puller;
+    private boolean alwaysPull;
 
     /** The image built: its ID (config digest) and manifest digest. */
     public record Result(Digest imageId, Digest manifestDigest, ImageConfig config) {
@@ -47,6 +49,13 @@ public final class ImageBuilder {
         this.progress = progress;
         this.snapshotter = snapshotter;
         this.executor = executor;
+    }
+
+    /** Pulls base images the store lacks (all of them when {@code always}) with {@code puller}. */
+    public ImageBuilder withPuller(BaseImages.Puller newPuller, boolean always) {
+        this.puller = newPuller;
+        this.alwaysPull = always;
+        return this;
     }
 
     /** A builder with the host's snapshotter and runtime (overlay + runc when available). */
@@ -92,7 +101,7 @@ public final class ImageBuilder {
         StepContext ctx = new StepContext(new ShellLexer(dockerfile.escapeToken()), created, epoch);
 
         try (Store.Session session = store.session()) {
-            Solver solver = new Solver(plan, new BaseImages(store, platform), platform, progress, request.jobs());
+            Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
             Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
                     progress, solver);
             StageState last;

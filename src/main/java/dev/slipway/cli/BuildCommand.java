@@ -6,6 +6,9 @@ import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
 import dev.slipway.image.ImageReference;
+import dev.slipway.image.Platform;
+import dev.slipway.registry.RegistryClient;
+import dev.slipway.registry.TransferListener;
 import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,6 +31,12 @@ public final class BuildCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    RegistryOptions registry;
+
+    @Option(names = "--pull", description = "Pull every base image, even those in the store.")
+    boolean pull;
 
     @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "Name and tag the image (repeatable).")
     List<String> tags = new ArrayList<>();
@@ -134,7 +143,10 @@ public final class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress p = quiet || progress.equals("quiet") ? Progress.QUIET : Progress.plain(err);
         Store store = Store.open(parent.rootOption());
-        ImageBuilder.Result result = ImageBuilder.forHost(store, p).build(request);
+        RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
+        Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
+        ImageBuilder.Result result = ImageBuilder.forHost(store, p)
+                .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
         int step = p.start("exporting to image");
         p.output(step, "writing image " + result.imageId());
         for (String t : tags) {

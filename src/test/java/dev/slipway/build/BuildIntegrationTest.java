@@ -219,4 +219,28 @@ class BuildIntegrationTest {
         assertThat(run("out:latest", "cat", "/ab")).isEqualTo("a\nb");
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(7.0);
     }
+    @Test
+    void copyFromStagesTheContextAndHeredocs() throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve("ctx"));
+        Files.writeString(ctx.resolve("app.txt"), "from context\n");
+        Files.writeString(ctx.resolve("skip.log"), "ignored\n");
+        Files.writeString(ctx.resolve(".dockerignore"), "*.log\n");
+        ImageBuilder.Result r = build("""
+                FROM busybox:test AS builder
+                RUN mkdir /out && echo built > /out/bin
+                FROM busybox:test
+                ENV NAME=world
+                COPY --from=builder /out/bin /app/bin
+                COPY --link --chown=app:app app.txt /app/
+                COPY <<EOF /app/greeting
+                hello $NAME
+                EOF
+                COPY . /ctx/
+                """);
+        assertThat(run("out:latest", "sh", "-c", "cat /app/bin /app/app.txt /app/greeting; stat -c %U /app/app.txt; ls /ctx"))
+                .isEqualTo("built\nfrom context\nhello world\napp\nDockerfile\napp.txt");
+        assertThat(r.config().history().stream().map(ImageConfig.History::createdBy))
+                .contains("COPY /out/bin /app/bin # buildkit", "COPY --chown=app:app app.txt /app/ # buildkit",
+                        "COPY <<EOF /app/greeting # buildkit");
+    }
 }

@@ -97,6 +97,6 @@ class BuildRunCommandTest {
         assertThat(missing.exit()).isEqualTo(1);
         Files.writeString(ctx.resolve("Dockerfile"), "FROM nosuch:image\n");
         assertThat(slipway("build", ctx.toString()).err())
-                .contains("error: image \"nosuch:image\" not found in the store; import or pull it first");
+                .contains("error: image \"nosuch:image\" not found in the store");
     }
 }
