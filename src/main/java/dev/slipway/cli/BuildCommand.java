@@ -148,9 +148,9 @@ public final class BuildCommand implements Callable<Integer> {
         ImageBuilder.Result result = ImageBuilder.forHost(store, p)
                 .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
         int step = p.start("exporting to image");
-        p.output(step, "writing image " + result.imageId());
+        p.note("#" + step + " writing image " + result.imageId() + " done");
         for (String t : tags) {
-            p.output(step, "naming to " + ImageReference.parse(t));
+            p.note("#" + step + " naming to " + ImageReference.parse(t) + " done");
         }
         p.done(step);
         if (iidfile != null) {

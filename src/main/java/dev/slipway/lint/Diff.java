@@ -28,12 +28,12 @@ public final class Diff {
                 ops.add(new Object[] {' ', a[i], i, j});
                 i++;
                 j++;
-            } else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                ops.add(new Object[] {'+', b[j], i, j});
-                j++;
-            } else {
+            } else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) {
                 ops.add(new Object[] {'-', a[i], i, j});
                 i++;
+            } else {
+                ops.add(new Object[] {'+', b[j], i, j});
+                j++;
             }
         }
         StringBuilder out = new StringBuilder();

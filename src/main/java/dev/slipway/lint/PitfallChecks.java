@@ -204,7 +204,7 @@ final class PitfallChecks {
         if (c.is("pnpm", "install", "i")) {
             return "pnpm";
         }
-        if ((c.program().matches("pip3?(\\.[0-9]+)?") || c.program().startsWith("python") && c.has("pip"))
+        if (c.isPip()
                 && c.has("install") && (c.has("-r") || c.hasPrefix("--requirement") || c.hasPrefix("-r"))) {
             return "pip";
         }
@@ -457,7 +457,7 @@ final class PitfallChecks {
                 if (c.is("apk", "add") && !c.has("--no-cache")) {
                     apkNoCache = true;
                 }
-                if ((prog.matches("pip3?(\\.[0-9]+)?") || prog.startsWith("python") && c.has("pip"))
+                if (c.isPip()
                         && c.has("install") && !c.has("--no-cache-dir")
                         && !c.env().stream().anyMatch(v -> v.startsWith("PIP_NO_CACHE_DIR=")
                         && truthy(v.substring(17)))) {
@@ -571,7 +571,7 @@ final class PitfallChecks {
                 && !inlineProduction && !c.has("--production") && !c.has("--prod") && !c.hasPrefix("--production=true")) {
             return "installs devDependencies (add --production)";
         }
-        if ((c.program().matches("pip3?(\\.[0-9]+)?") || c.program().startsWith("python") && c.has("pip"))
+        if (c.isPip()
                 && c.has("install")) {
             for (int k = 0; k < c.words().size() - 1; k++) {
                 String w = c.words().get(k);
@@ -732,8 +732,17 @@ final class PitfallChecks {
         return "/" + String.join("/", parts);
     }
 
+    private static final Map<Instruction.Run, List<ShellScript.Command>> CACHE =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /** The RUN's simple commands (cached: several rules read each RUN). */
     static List<ShellScript.Command> commands(Instruction.Run run) {
-        String script = LintContext.script(run);
-        return script == null ? List.of() : ShellScript.parse(script).commands();
+        List<ShellScript.Command> cached = CACHE.get(run);
+        if (cached == null) {
+            String script = LintContext.script(run);
+            cached = script == null ? List.of() : ShellScript.parse(script).commands();
+            CACHE.put(run, cached);
+        }
+        return cached;
     }
 }

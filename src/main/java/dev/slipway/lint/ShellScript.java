@@ -68,10 +68,19 @@ final class ShellScript {
             return false;
         }
 
+        /** pip, pip3, pip3.12 or python -m pip. */
+        boolean isPip() {
+            String p = program();
+            return PIP.matcher(p).matches() || p.startsWith("python") && has("pip");
+        }
+
         String text() {
             return String.join(" ", words);
         }
     }
+
+    private static final java.util.regex.Pattern ASSIGNMENT = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*=.*");
+    private static final java.util.regex.Pattern PIP = java.util.regex.Pattern.compile("pip3?(\\.[0-9]+)?");
 
     private final List<Command> commands;
 
@@ -157,7 +166,7 @@ final class ShellScript {
         int start = 0;
         while (start < words.size()) {
             String w = words.get(start);
-            if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+            if (ASSIGNMENT.matcher(w).matches()) {
                 env.add(w);
                 start++;
             } else if (w.equals("sudo") || w.equals("exec") || w.equals("command") || w.equals("then")
