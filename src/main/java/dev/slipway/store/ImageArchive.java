@@ -11,6 +11,7 @@ import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
+import dev.slipway.layer.Compression;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class ImageArchive implements Closeable {
     public static ImageArchive open(Path path) {
         if (Files.isRegularFile(path)) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-                if (Streams.sniff(in) != MediaTypes.Compression.NONE) {
+                if (Compression.detect(in) != Compression.NONE) {
                     throw new SlipwayException(path + ": a compressed archive cannot be read in place; "
                             + "decompress it first or `slipway load` it");
                 }
