@@ -2,7 +2,7 @@ package dev.slipway.analyze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.build.testing.BusyboxRootfs;
+import dev.slipway.testing.BusyboxRootfs;
 import dev.slipway.store.ImageArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
