@@ -123,35 +123,23 @@ public final class ImageBuilder {
         }
     }
 
-    /** BuildKit's failure summary: the output tail and the Dockerfile around the failing line. */
+    /** BuildKit's failure summary: the step's output tail and the Dockerfile around the failing line. */
     private void reportFailure(StepFailedException e, String text, String fileName) {
-        int line = lineOf(e.getMessage(), fileName);
         progress.note("------");
+        progress.note(" > " + e.step() + ":");
         for (String l : e.lastLines()) {
-            progress.note(" > " + l);
+            progress.note("   " + l);
         }
         progress.note("------");
-        if (line > 0) {
-            String[] lines = text.split("\n", -1);
+        String[] lines = text.split("\n", -1);
+        int line = e.line();
+        if (line > 0 && line <= lines.length) {
             progress.note(fileName + ":" + line);
             progress.note("--------------------");
             for (int i = Math.max(1, line - 2); i <= Math.min(lines.length, line + 2); i++) {
                 progress.note(String.format("%4d | %s%s", i, i == line ? ">>> " : "    ", lines[i - 1]));
             }
             progress.note("--------------------");
-        }
-    }
-
-    private static int lineOf(String message, String fileName) {
-        if (message == null || !message.startsWith(fileName + ":")) {
-            return -1;
-        }
-        String rest = message.substring(fileName.length() + 1);
-        int colon = rest.indexOf(':');
-        try {
-            return Integer.parseInt(rest.substring(0, colon));
-        } catch (RuntimeException ex) {
-            return -1;
         }
     }
 

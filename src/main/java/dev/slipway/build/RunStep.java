@@ -64,7 +64,7 @@ final class RunStep {
             if (!result.succeeded()) {
                 throw new StepFailedException(ws.fileName() + ":" + step.line() + ": process \""
                         + String.join(" ", args) + "\" did not complete successfully: exit code: "
-                        + result.exitCode(), result.exitCode(), result.lastLines());
+                        + result.exitCode(), result.exitCode(), result.lastLines(), step.label(), step.line());
             }
             LayerDir layer = ws.committer().commit(snapshot.commit());
             return s.withLayer(layer, ConfigSteps.historyEntry("RUN " + commandString(args, s.scope()) + " # buildkit",

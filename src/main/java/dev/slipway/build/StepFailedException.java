@@ -7,11 +7,27 @@ import java.util.List;
 public class StepFailedException extends SlipwayException {
     private final int exitCode;
     private final List<String> lastLines;
+    private final String step;
+    private final int line;
 
-    public StepFailedException(String message, int exitCode, List<String> lastLines) {
+    /**
+     * @param step the step's progress label ({@code [2/3] RUN make})
+     * @param line the instruction's first line in the Dockerfile
+     */
+    public StepFailedException(String message, int exitCode, List<String> lastLines, String step, int line) {
         super(message);
         this.exitCode = exitCode;
         this.lastLines = List.copyOf(lastLines);
+        this.step = step;
+        this.line = line;
+    }
+
+    public String step() {
+        return step;
+    }
+
+    public int line() {
+        return line;
     }
 
     /** The process's exit code, or -1 when no process ran. */

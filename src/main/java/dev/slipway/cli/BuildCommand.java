@@ -7,6 +7,10 @@ import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
+import dev.slipway.lint.Formats;
+import dev.slipway.lint.LintConfig;
+import dev.slipway.lint.LintResult;
+import dev.slipway.lint.Linter;
 import dev.slipway.registry.RegistryClient;
 import dev.slipway.registry.TransferListener;
 import dev.slipway.store.Store;
@@ -83,11 +87,28 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "How many stages may run at once (default: CPU count).")
     Integer jobs;
 
+    @Option(names = "--check", description = "Lint the Dockerfile (as slipway lint does) without building; "
+            + "exit 1 when a finding meets the failure threshold.")
+    boolean check;
+
     @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
     Path context;
 
     @Override
     public Integer call() {
+        Path dockerfile = file != null ? file : context.resolve("Dockerfile");
+        if (check) {
+            if (!Files.isRegularFile(dockerfile)) {
+                throw new SlipwayException("cannot read Dockerfile " + dockerfile + ": no such file", null, 2);
+            }
+            LintConfig config = LintConfig.forDockerfile(dockerfile);
+            LintResult lint = Linter.lint(dockerfile, context, config);
+            spec.commandLine().getOut().print(Formats.text(List.of(lint), false));
+            spec.commandLine().getOut().println("Check complete, " + (lint.findings().isEmpty() ? "no problems"
+                    : lint.findings().size() + (lint.findings().size() == 1 ? " problem" : " problems")) + " found.");
+            spec.commandLine().getOut().flush();
+            return lint.fails(config.failureThreshold()) ? 1 : 0;
+        }
         Map<String, String> args = new LinkedHashMap<>();
         for (String a : buildArgs) {
             int eq = a.indexOf('=');
@@ -148,9 +169,9 @@ public final class BuildCommand implements Callable<Integer> {
         ImageBuilder.Result result = ImageBuilder.forHost(store, p)
                 .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
         int step = p.start("exporting to image");
-        p.output(step, "writing image " + result.imageId());
+        p.note("#" + step + " writing image " + result.imageId() + " done");
         for (String t : tags) {
-            p.output(step, "naming to " + ImageReference.parse(t));
+            p.note("#" + step + " naming to " + ImageReference.parse(t) + " done");
         }
         p.done(step);
         if (iidfile != null) {
@@ -159,6 +180,10 @@ public final class BuildCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new SlipwayException("cannot write --iidfile " + iidfile + ": " + e.getMessage(), e);
             }
+        }
+        if (p != Progress.QUIET && Files.isRegularFile(dockerfile)) {
+            err.print(Linter.buildSummary(Linter.lint(dockerfile, context, LintConfig.forDockerfile(dockerfile)).findings()));
+            err.flush();
         }
         spec.commandLine().getOut().println(result.imageId());
         spec.commandLine().getOut().flush();

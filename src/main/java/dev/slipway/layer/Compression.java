@@ -3,6 +3,7 @@ package dev.slipway.layer;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.slipway.SlipwayException;
+import dev.slipway.image.MediaTypes;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,13 +57,37 @@ public enum Compression {
         return NONE;
     }
 
+    /** The compression {@code markable} starts with; the stream is left where it was. */
+    public static Compression detect(InputStream markable) throws IOException {
+        markable.mark(8);
+        byte[] head = markable.readNBytes(6);
+        markable.reset();
+        return detect(head, head.length);
+    }
+
     /** Looks at the first bytes of {@code in} and returns a stream of its decompressed content. */
     public static InputStream decompressing(InputStream in) throws IOException {
         BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, BUFFER);
-        buffered.mark(8);
-        byte[] head = buffered.readNBytes(6);
-        buffered.reset();
-        return detect(head, head.length).decompress(buffered);
+        return detect(buffered).decompress(buffered);
+    }
+
+    /** The compression a layer media type names; anything that is not a layer is an error. */
+    public static Compression ofMediaType(String mediaType) {
+        return switch (MediaTypes.layerCompression(mediaType)) {
+            case NONE -> NONE;
+            case GZIP -> GZIP;
+            case ZSTD -> ZSTD;
+        };
+    }
+
+    /** The OCI (or, where Docker has one, Docker) layer media type for this compression. */
+    public String layerMediaType(boolean docker) {
+        return MediaTypes.layerType(switch (this) {
+            case NONE -> MediaTypes.Compression.NONE;
+            case GZIP -> MediaTypes.Compression.GZIP;
+            case ZSTD -> MediaTypes.Compression.ZSTD;
+            case BZIP2, XZ -> throw new SlipwayException(this + " is not an OCI layer compression");
+        }, docker);
     }
 
     public InputStream decompress(InputStream in) throws IOException {

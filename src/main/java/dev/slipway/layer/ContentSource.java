@@ -3,10 +3,13 @@ package dev.slipway.layer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /** Where a regular file's bytes come from when a layer is written; opened once per write. */
 @FunctionalInterface
@@ -16,6 +19,15 @@ public interface ContentSource {
     /** The file at {@code path}, never through a symlink (a tree can change while it is read). */
     static ContentSource ofPath(Path path) {
         return () -> Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** {@code length} bytes of {@code file} from {@code offset}: one file spooled among others. */
+    static ContentSource ofRange(Path file, long offset, long length) {
+        return () -> {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return BoundedInputStream.builder().setInputStream(Channels.newInputStream(channel)).setMaxCount(length).get();
+        };
     }
 
     static ContentSource ofBytes(byte[] bytes) {

@@ -102,6 +102,15 @@ public record LayerEntry(
         return new LayerEntry(path, type, mode, uid, gid, size, newMtime, linkTarget, devMajor, devMinor, xattrs, content);
     }
 
+    /** The same file under another path (a hard link's other name), sharing the content. */
+    public LayerEntry withPath(String newPath) {
+        return new LayerEntry(newPath, type, mode, uid, gid, size, mtime, linkTarget, devMajor, devMinor, xattrs, content);
+    }
+
+    public LayerEntry withContent(ContentSource newContent) {
+        return new LayerEntry(path, type, mode, uid, gid, size, mtime, linkTarget, devMajor, devMinor, xattrs, newContent);
+    }
+
     public LayerEntry withHardlinkTo(String target) {
         return new LayerEntry(path, EntryType.HARDLINK, mode, uid, gid, 0, mtime, target, 0, 0, xattrs, null);
     }

@@ -5,12 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -100,7 +98,7 @@ public final class LayerExtractor {
             boolean keepDirectory = existing != null && existing.isDirectory() && !existing.isSymbolicLink()
                     && e.type() == EntryType.DIRECTORY;
             if (existing != null && !keepDirectory) {
-                deleteTree(target);
+                FileTrees.delete(target);
             }
             switch (e.type()) {
                 case DIRECTORY -> {
@@ -177,7 +175,7 @@ public final class LayerExtractor {
             }
             Path target = parent.path.resolve(name);
             if (lstat(target) != null) {
-                deleteTree(target);
+                FileTrees.delete(target);
             }
         }
 
@@ -199,7 +197,7 @@ public final class LayerExtractor {
                         clearLower(child, childRel);
                     }
                 } else {
-                    deleteTree(child);
+                    FileTrees.delete(child);
                 }
             }
         }
@@ -323,26 +321,6 @@ public final class LayerExtractor {
     private static void setTimes(Path p, long mtime) throws IOException {
         FileTime t = FileTime.from(mtime, TimeUnit.SECONDS);
         Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(t, t, null);
-    }
-
-    /** Removes a file, a symlink (not what it points to) or a whole directory tree. */
-    static void deleteTree(Path p) throws IOException {
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static void run(String... cmd) throws IOException {

@@ -8,7 +8,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,11 @@ import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
  * over {@link #MAX_EXTENDED_HEADER} bytes or a name over {@link #MAX_PATH} bytes is refused rather
  * than buffered. Names are cleaned by {@link LayerPaths#clean}: a leading {@code /} is dropped and
  * a name escaping the root is refused. Entries naming the root itself are skipped.
+ *
+ * <p>{@link #untrusted} reads an archive from outside (a root file system to import) more strictly,
+ * as a sequence: absolute names and {@code ..} components are refused instead of cleaned, no entry
+ * may be written through a symlink an earlier entry made, and a hard link must point to an earlier
+ * entry that is (still) a regular file.
  */
 public final class LayerReader implements Closeable {
     public static final int MAX_EXTENDED_HEADER = 1 << 20;
@@ -33,6 +40,9 @@ public final class LayerReader implements Closeable {
     private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8.name());
 
     private final InputStream in;
+    private final boolean untrusted;
+    private final Set<String> symlinks = new HashSet<>();
+    private final Set<String> regularFiles = new HashSet<>();
     private final byte[] block = new byte[BLOCK];
     private long remaining;
     private long padding;
@@ -59,7 +69,17 @@ public final class LayerReader implements Closeable {
     };
 
     public LayerReader(InputStream uncompressedTar) {
+        this(uncompressedTar, false);
+    }
+
+    private LayerReader(InputStream uncompressedTar, boolean untrusted) {
         this.in = uncompressedTar;
+        this.untrusted = untrusted;
+    }
+
+    /** A reader that refuses, rather than cleans, what a hostile root file system archive would try. */
+    public static LayerReader untrusted(InputStream uncompressedTar) {
+        return new LayerReader(uncompressedTar, true);
     }
 
     /** The next entry, or null after the last one. Its content is {@link #content()}. */
@@ -104,6 +124,9 @@ public final class LayerReader implements Closeable {
                 }
             }
             LayerEntry entry = toEntry(header, pax, longName, longLink);
+            if (untrusted && entry != null) {
+                checkSequence(entry);
+            }
             long size = pax.containsKey("size") ? number(pax.get("size"), "size") : header.getSize();
             if (size < 0) {
                 throw new SlipwayException("negative size in tar header for " + header.getName());
@@ -150,6 +173,12 @@ public final class LayerReader implements Closeable {
                 throw new SlipwayException("sparse tar entries are not supported: " + rawName);
             }
         }
+        if (untrusted) {
+            checkUntrustedName(rawName);
+            if (type == EntryType.HARDLINK) {
+                checkUntrustedName(rawLink);
+            }
+        }
         String path = LayerPaths.clean(rawName);
         if (path.isEmpty()) {
             return null;
@@ -183,6 +212,44 @@ public final class LayerReader implements Closeable {
         boolean device = type == EntryType.CHAR_DEVICE || type == EntryType.BLOCK_DEVICE;
         return new LayerEntry(path, type, h.getMode() & 07777, uid, gid, size, mtime, link,
                 device ? h.getDevMajor() : 0, device ? h.getDevMinor() : 0, xattrs, null);
+    }
+
+    private static void checkUntrustedName(String name) {
+        if (name.startsWith("/")) {
+            throw refused(name, "absolute names are not allowed");
+        }
+        for (String part : name.split("/")) {
+            if (part.equals("..")) {
+                throw refused(name, "\"..\" would leave the root file system");
+            }
+        }
+    }
+
+    private void checkSequence(LayerEntry e) {
+        String path = e.path();
+        for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+            String prefix = path.substring(0, slash);
+            if (symlinks.contains(prefix)) {
+                throw refused(path, "it would be written through the symlink " + prefix);
+            }
+        }
+        if (e.type() == EntryType.HARDLINK && !regularFiles.contains(e.linkTarget())) {
+            throw refused(path, "hard link to " + e.linkTarget() + ", which is not an earlier regular file of the archive");
+        }
+        if (e.type() == EntryType.SYMLINK) {
+            symlinks.add(path);
+        } else {
+            symlinks.remove(path);
+        }
+        if (e.type() == EntryType.FILE) {
+            regularFiles.add(path);
+        } else {
+            regularFiles.remove(path);
+        }
+    }
+
+    private static SlipwayException refused(String name, String why) {
+        return new SlipwayException("refusing archive entry " + name + ": " + why);
     }
 
     private TarArchiveEntry parse() {

@@ -59,6 +59,12 @@ public record LintConfig(Set<String> ignored, Map<String, Severity> overrides, S
         return Optional.empty();
     }
 
+    /** The configuration that applies to a Dockerfile: the first config file from its folder upwards, else defaults. */
+    public static LintConfig forDockerfile(Path dockerfile) {
+        Path dir = dockerfile.toAbsolutePath().getParent();
+        return (dir == null ? Optional.<Path>empty() : find(dir)).map(LintConfig::load).orElse(defaults());
+    }
+
     public static LintConfig load(Path file) {
         String text;
         try {

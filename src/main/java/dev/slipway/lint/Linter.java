@@ -46,6 +46,24 @@ public final class Linter {
         return lint(text, dockerfile.toString(), config, ignore);
     }
 
+    /**
+     * BuildKit's end-of-build summary of the warnings ({@code 2 warnings found:} then
+     * {@code  - Rule: message (line N)}), for findings at warning or error; empty when there are none.
+     */
+    public static String buildSummary(List<Finding> findings) {
+        List<Finding> shown = findings.stream().filter(f -> f.severity().meets(Severity.WARNING)).toList();
+        if (shown.isEmpty()) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder().append(shown.size()).append(shown.size() == 1 ? " warning" : " warnings")
+                .append(" found (use slipway lint for details and fixes):\n");
+        for (Finding f : shown) {
+            out.append(" - ").append(f.rule()).append(": ").append(f.message()).append(" (line ").append(f.line())
+                    .append(")\n");
+        }
+        return out.toString();
+    }
+
     /** Lints Dockerfile text; a file that does not parse gives one ParseError finding. */
     public static LintResult lint(String text, String file, LintConfig config, DockerIgnore dockerIgnore) {
         Dockerfile parsed;

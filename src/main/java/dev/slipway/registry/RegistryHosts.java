@@ -90,10 +90,18 @@ public final class RegistryHosts {
         return true;
     }
 
-    /** The base URIs to try for a registry, in order: HTTPS, then plain HTTP when allowed. */
+    /**
+     * The base URIs to try for a registry, in order: HTTPS, then plain HTTP when allowed; for a loopback
+     * registry plain HTTP first, since nothing on the network can intercept it and most local
+     * registries speak it (a TLS one answers plain HTTP with 400, and HTTPS is tried next).
+     */
     public static List<URI> baseUris(String registry, boolean plainHttpAllowed) {
         String host = apiHost(registry);
         URI https = URI.create("https://" + host);
-        return plainHttpAllowed ? List.of(https, URI.create("http://" + host)) : List.of(https);
+        if (!plainHttpAllowed) {
+            return List.of(https);
+        }
+        URI http = URI.create("http://" + host);
+        return isLoopback(host) ? List.of(http, https) : List.of(https, http);
     }
 }

@@ -39,19 +39,42 @@ final class RegistryTransport {
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final RegistryConfig config;
-    private final HttpClient http;
     private final Function<String, Optional<Credentials>> credentialSource;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private volatile HttpClient tlsClient;
+    private volatile HttpClient plainClient;
 
     RegistryTransport(RegistryConfig config, Function<String, Optional<Credentials>> credentialSource) {
         this.config = config;
         this.credentialSource = credentialSource;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(15))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .sslContext(TlsContexts.create(config.caCerts()))
-                .build();
+    }
+
+    /**
+     * The client for a URI's scheme. Two clients, each made on first use, because loading the trust
+     * store costs a good part of a second that a pull from a plain-HTTP local registry need not pay.
+     */
+    private HttpClient client(URI uri) {
+        boolean tls = !"http".equals(uri.getScheme());
+        HttpClient c = tls ? tlsClient : plainClient;
+        if (c == null) {
+            synchronized (this) {
+                c = tls ? tlsClient : plainClient;
+                if (c == null) {
+                    c = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(15))
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .sslContext(tls ? TlsContexts.create(config.caCerts()) : TlsContexts.none())
+                            .build();
+                    if (tls) {
+                        tlsClient = c;
+                    } else {
+                        plainClient = c;
+                    }
+                }
+            }
+        }
+        return c;
     }
 
     RegistryConfig config() {
@@ -154,16 +177,17 @@ final class RegistryTransport {
                     HttpRequest req = HttpRequest.newBuilder(candidate.resolve("/v2/")).GET()
                             .timeout(config.requestTimeout()).build();
                     try {
-                        HttpResponse<InputStream> r = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+                        HttpResponse<InputStream> r = client(candidate).send(req, HttpResponse.BodyHandlers.ofInputStream());
                         r.body().close();
                         if (r.statusCode() == 401) {
                             challenge = preferred(WwwAuthenticate.parse(r.headers().firstValue("WWW-Authenticate").orElse(null)));
                         }
-                        if (r.statusCode() < 500 && r.statusCode() != 429) {
+                        // Registries answer /v2/ with 200 or 401; a TLS port asked in plain HTTP answers 400.
+                        if (r.statusCode() == 200 || r.statusCode() == 401) {
                             base = candidate;
                             return;
                         }
-                        last = new IOException("status " + r.statusCode());
+                        last = new IOException("/v2/ answered " + r.statusCode() + " over " + candidate.getScheme());
                     } catch (SSLException e) {
                         if (isCertificateFailure(e)) {
                             // The server speaks TLS but is not trusted: plain HTTP would only hide that.
@@ -212,7 +236,7 @@ final class RegistryTransport {
         for (int attempt = 1; ; attempt++) {
             Response r;
             try {
-                r = sendFollowingRedirects(ep, call, uri, authorization(ep, call.scopes(), false));
+                r = sendFollowingRedirects(ep, call, uri, authorization(ep, call.scopes()));
             } catch (IOException e) {
                 lastFailure = e;
                 if (attempt >= config.maxAttempts() || e instanceof SSLException) {
@@ -231,7 +255,7 @@ final class RegistryTransport {
                 if (c != null) {
                     ep.challenge = c;
                     if (c.isBearer()) {
-                        authorization(ep, merge(call.scopes(), c.param("scope")), true);
+                        refreshToken(ep, call.scopes(), merge(call.scopes(), c.param("scope")));
                     }
                 }
                 attempt--;
@@ -309,7 +333,7 @@ final class RegistryTransport {
             }
             HttpResponse<InputStream> r;
             try {
-                r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                r = client(current).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted");
@@ -335,7 +359,7 @@ final class RegistryTransport {
     }
 
     /** The {@code Authorization} value for a call, fetching a bearer token when the registry wants one. */
-    private String authorization(Endpoint ep, List<String> scopes, boolean refresh) {
+    private String authorization(Endpoint ep, List<String> scopes) {
         WwwAuthenticate c = ep.challenge;
         if (c == null) {
             return null;
@@ -347,13 +371,30 @@ final class RegistryTransport {
         if (!c.isBearer()) {
             return null;
         }
-        String key = String.join(" ", new TreeSet<>(scopes));
+        String key = scopeKey(scopes);
         Token t = ep.tokens.get(key);
-        if (t == null || refresh || Instant.now().isAfter(t.expires())) {
-            t = fetchToken(ep, c, scopes, creds);
-            ep.tokens.put(key, t);
+        if (t == null || Instant.now().isAfter(t.expires())) {
+            // One token per scope even when parallel transfers all start without one.
+            synchronized (ep) {
+                t = ep.tokens.get(key);
+                if (t == null || Instant.now().isAfter(t.expires())) {
+                    t = fetchToken(ep, c, scopes, creds);
+                    ep.tokens.put(key, t);
+                }
+            }
         }
         return "Bearer " + t.value();
+    }
+
+    /** Replaces the token for {@code scopes} after the registry refused it, asking for {@code wanted}. */
+    private void refreshToken(Endpoint ep, List<String> scopes, List<String> wanted) {
+        synchronized (ep) {
+            ep.tokens.put(scopeKey(scopes), fetchToken(ep, ep.challenge, wanted, ep.credentials()));
+        }
+    }
+
+    private static String scopeKey(List<String> scopes) {
+        return String.join(" ", new TreeSet<>(scopes));
     }
 
     /** Asks the challenge's realm for a token (distribution's token auth, or its OAuth2 variant for identity tokens). */
@@ -405,7 +446,7 @@ final class RegistryTransport {
         HttpRequest request = b.build();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = client(request.uri()).send(request, HttpResponse.BodyHandlers.ofByteArray());
                 if ((r.statusCode() == 429 || r.statusCode() >= 500) && attempt < config.maxAttempts()) {
                     sleep(backoff(attempt, r.headers().firstValue("Retry-After").orElse(null)));
                     continue;

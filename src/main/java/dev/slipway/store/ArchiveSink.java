@@ -20,6 +20,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * the same archive bytes.
  */
 abstract class ArchiveSink implements Closeable {
+    private static final int BUFFER = 1 << 16;
     private final Set<String> written = new HashSet<>();
 
     /** Writes a file once; later writes of the same name are skipped (blobs shared by images). */
@@ -54,7 +55,7 @@ abstract class ArchiveSink implements Closeable {
         private final TarArchiveOutputStream tar;
 
         Tar(OutputStream out) {
-            tar = new TarArchiveOutputStream(out, Streams.BUFFER, "UTF-8");
+            tar = new TarArchiveOutputStream(out, BUFFER, "UTF-8");
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -134,7 +135,7 @@ abstract class ArchiveSink implements Closeable {
     }
 
     private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
-        byte[] buf = new byte[Streams.BUFFER];
+        byte[] buf = new byte[BUFFER];
         long total = 0;
         for (int n; total < limit && (n = in.read(buf, 0, (int) Math.min(buf.length, limit - total))) > 0; ) {
             out.write(buf, 0, n);

@@ -1,6 +1,7 @@
 package dev.slipway.store;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.LayerPaths;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,8 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -63,21 +62,11 @@ abstract class ArchiveSource implements Closeable {
 
     /** {@code ./a//b/} → {@code a/b}; {@code ..} that would leave the archive is refused. */
     static String normalize(String name) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (String part : name.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (parts.isEmpty()) {
-                    throw new SlipwayException("archive entry name leaves the archive: " + name);
-                }
-                parts.removeLast();
-            } else {
-                parts.addLast(part);
-            }
+        try {
+            return LayerPaths.clean(name);
+        } catch (SlipwayException e) {
+            throw new SlipwayException("archive entry name leaves the archive: " + name);
         }
-        return String.join("/", parts);
     }
 
     static ArchiveSource open(Path path) {

@@ -11,6 +11,7 @@ import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
+import dev.slipway.layer.Compression;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class ImageArchive implements Closeable {
     }
 
     private final ArchiveSource source;
+    private Path tarPath;
     private final ImageConfig config;
     private final Digest id;
     private final List<Layer> layers;
@@ -57,7 +59,7 @@ public final class ImageArchive implements Closeable {
     public static ImageArchive open(Path path) {
         if (Files.isRegularFile(path)) {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-                if (Streams.sniff(in) != MediaTypes.Compression.NONE) {
+                if (Compression.detect(in) != Compression.NONE) {
                     throw new SlipwayException(path + ": a compressed archive cannot be read in place; "
                             + "decompress it first or `slipway load` it");
                 }
@@ -67,11 +69,15 @@ public final class ImageArchive implements Closeable {
         }
         ArchiveSource source = ArchiveSource.open(path);
         try {
+            ImageArchive archive = null;
             if (source.has(ImageLoader.DOCKER_MANIFEST)) {
-                return dockerArchive(source);
+                archive = dockerArchive(source);
+            } else if (source.has(ImageLoader.OCI_INDEX) && source.has(ImageLoader.OCI_LAYOUT)) {
+                archive = ociLayout(source);
             }
-            if (source.has(ImageLoader.OCI_INDEX) && source.has(ImageLoader.OCI_LAYOUT)) {
-                return ociLayout(source);
+            if (archive != null) {
+                archive.tarPath = Files.isRegularFile(path) ? path : null;
+                return archive;
             }
             throw new SlipwayException(source.description()
                     + ": not a docker-archive or OCI image layout (no manifest.json, no oci-layout and index.json)");
@@ -183,9 +189,25 @@ public final class ImageArchive implements Closeable {
         return tags;
     }
 
-    /** A layer's bytes as the archive holds them (possibly compressed). */
+    /**
+     * A layer's bytes as the archive holds them (possibly compressed). Streams of a tar archive
+     * each read through their own handle, so several layers can be read at once.
+     */
     public InputStream open(Layer layer) {
-        return source.open(layer.name());
+        if (tarPath == null) {
+            return source.open(layer.name());
+        }
+        ArchiveSource own = new ArchiveSource.TarSource(tarPath);
+        return new java.io.FilterInputStream(own.open(layer.name())) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    own.close();
+                }
+            }
+        };
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.slipway.image.ImageJson;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
+import dev.slipway.layer.Compression;
+import dev.slipway.layer.DigestingInputStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import java.util.Map;
  */
 public final class ImageLoader {
     static final long MAX_JSON = 8L << 20;
+    private static final int BUFFER = 1 << 16;
     static final String DOCKER_MANIFEST = "manifest.json";
     static final String OCI_LAYOUT = "oci-layout";
     static final String OCI_INDEX = "index.json";
@@ -72,8 +75,8 @@ public final class ImageLoader {
                     return load(source);
                 }
             }
-            try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(input), Streams.BUFFER)) {
-                if (Streams.sniff(in) == MediaTypes.Compression.NONE) {
+            try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(input), BUFFER)) {
+                if (Compression.detect(in) == Compression.NONE) {
                     try (ArchiveSource source = new ArchiveSource.TarSource(input)) {
                         return load(source);
                     }
@@ -88,7 +91,7 @@ public final class ImageLoader {
     /** Loads a tar from a stream (stdin); it is spooled into the store's temp directory first. */
     public Result load(InputStream in) {
         try (Store.Session session = store.session()) {
-            return loadSpooled(new BufferedInputStream(in, Streams.BUFFER), "stdin");
+            return loadSpooled(new BufferedInputStream(in, BUFFER), "stdin");
         } catch (IOException e) {
             throw new SlipwayException("stdin: " + ArchiveSource.oneLine(e), e);
         }
@@ -97,7 +100,7 @@ public final class ImageLoader {
     private Result loadSpooled(BufferedInputStream in, String description) throws IOException {
         Path spool = AtomicFiles.tempName(store.root().tmp(), "load");
         try {
-            try (InputStream decompressed = Streams.decompress(in, Streams.sniff(in));
+            try (InputStream decompressed = Compression.decompressing(in);
                     OutputStream out = Files.newOutputStream(spool)) {
                 decompressed.transferTo(out);
             } catch (IOException e) {
@@ -133,7 +136,7 @@ public final class ImageLoader {
     private final class Plan {
         private final ArchiveSource source;
         private final Map<Digest, Planned> blobs = new LinkedHashMap<>();
-        private final Map<String, Streams.Digests> hashedLayers = new HashMap<>();
+        private final Map<String, Digests> hashedLayers = new HashMap<>();
 
         Plan(ArchiveSource source) {
             this.source = source;
@@ -159,9 +162,9 @@ public final class ImageLoader {
                 List<Descriptor> layers = new ArrayList<>();
                 for (int i = 0; i < diffIds.size(); i++) {
                     String name = source.require(layerNames.get(i).asText());
-                    Streams.Digests d = hashedLayers.computeIfAbsent(name, n -> hash(n, null));
+                    Digests d = hashedLayers.computeIfAbsent(name, n -> hash(n, null));
                     checkDiffId(name, d, diffIds.get(i));
-                    layers.add(new Descriptor(MediaTypes.layerType(d.compression(), false), d.digest(), d.size()));
+                    layers.add(new Descriptor(d.compression().layerMediaType(false), d.digest(), d.size()));
                     blobs.putIfAbsent(d.digest(), new Planned(name, null));
                 }
                 blobs.putIfAbsent(imageId, new Planned(null, configBytes));
@@ -223,8 +226,8 @@ public final class ImageLoader {
                     throw error("manifest " + d.digest() + ": unsupported layer media type " + layer.mediaType());
                 }
                 String name = blobName(layer.digest());
-                Streams.Digests hashed = hashedLayers.computeIfAbsent(name,
-                        n -> hash(n, MediaTypes.layerCompression(layer.mediaType())));
+                Digests hashed = hashedLayers.computeIfAbsent(name,
+                        n -> hash(n, Compression.ofMediaType(layer.mediaType())));
                 if (!hashed.digest().equals(layer.digest()) || hashed.size() != layer.size()) {
                     throw corrupt(name, layer.digest(), hashed.digest());
                 }
@@ -277,9 +280,9 @@ public final class ImageLoader {
             return name == null ? List.of() : List.of(reference(name));
         }
 
-        private Streams.Digests hash(String name, MediaTypes.Compression compression) {
+        private Digests hash(String name, Compression compression) {
             try (InputStream in = source.open(name)) {
-                Streams.Digests d = Streams.digests(in, compression);
+                Digests d = digests(in, compression);
                 if (d.size() != source.size(name)) {
                     throw error(name + " is truncated (" + d.size() + " of " + source.size(name) + " bytes)");
                 }
@@ -289,7 +292,7 @@ public final class ImageLoader {
             }
         }
 
-        private void checkDiffId(String name, Streams.Digests d, Digest diffId) {
+        private void checkDiffId(String name, Digests d, Digest diffId) {
             if (!d.uncompressed().equals(diffId)) {
                 throw error("layer " + name + " does not match the image config: its content hashes to "
                         + d.uncompressed() + ", the config says " + diffId);
@@ -352,6 +355,27 @@ public final class ImageLoader {
                 }
             }
         }
+    }
+
+    /** The digest and size of a whole blob, and of its decompressed content. */
+    private record Digests(Digest digest, long size, Digest uncompressed, long uncompressedSize, Compression compression) {
+    }
+
+    /**
+     * Reads a blob to its end, hashing it as it is and as it decompresses, in one pass; the
+     * compression is the given one or, when null, detected.
+     */
+    private static Digests digests(InputStream raw, Compression compression) throws IOException {
+        DigestingInputStream outer = new DigestingInputStream(raw);
+        BufferedInputStream buffered = new BufferedInputStream(outer, BUFFER);
+        Compression actual = compression != null ? compression : Compression.detect(buffered);
+        DigestingInputStream inner;
+        try (InputStream decompressed = actual.decompress(buffered)) {
+            inner = new DigestingInputStream(decompressed);
+            inner.drain();
+            buffered.transferTo(OutputStream.nullOutputStream());
+        }
+        return new Digests(outer.digest(), outer.count(), inner.digest(), inner.count(), actual);
     }
 
     private static String blobName(Digest digest) {

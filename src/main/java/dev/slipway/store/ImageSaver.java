@@ -13,6 +13,8 @@ import dev.slipway.image.ImageJson;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
+import dev.slipway.layer.Compression;
+import dev.slipway.layer.DigestingInputStream;
 import dev.slipway.image.Platform;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -44,6 +46,7 @@ import java.util.stream.Stream;
  * {@code io.containerd.image.name} (the full name).
  */
 public final class ImageSaver {
+    private static final int BUFFER = 1 << 16;
     /** The output formats; names as podman and skopeo spell them, with Docker-ish aliases. */
     public enum Format {
         DOCKER_ARCHIVE("docker-archive"), OCI_ARCHIVE("oci-archive"), OCI_DIR("oci-dir");
@@ -117,7 +120,7 @@ public final class ImageSaver {
                 if (Files.isDirectory(output)) {
                     throw new SlipwayException(output + " is a directory (use --format oci-dir to write a layout directory)");
                 }
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), Streams.BUFFER)) {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), BUFFER)) {
                     writeTar(selected, format, out);
                 }
                 Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -227,8 +230,8 @@ public final class ImageSaver {
     /** Writes a layer uncompressed under its diffID's name, once; returns its uncompressed size. */
     private long writeUncompressedLayer(Descriptor layer, Digest diffId, String name, ArchiveSink sink)
             throws IOException {
-        MediaTypes.Compression compression = MediaTypes.layerCompression(layer.mediaType());
-        if (compression == MediaTypes.Compression.NONE) {
+        Compression compression = Compression.ofMediaType(layer.mediaType());
+        if (compression == Compression.NONE) {
             if (!layer.digest().equals(diffId)) {
                 throw new SlipwayException("layer " + layer.digest() + " does not match its diffID " + diffId);
             }
@@ -239,10 +242,10 @@ public final class ImageSaver {
         }
         Path temp = AtomicFiles.tempName(store.root().tmp(), "layer");
         try {
-            Streams.Hashing hashing;
-            try (InputStream in = Streams.decompress(store.content().open(layer.digest(), true), compression);
+            DigestingInputStream hashing;
+            try (InputStream in = compression.decompress(store.content().open(layer.digest(), true));
                     OutputStream out = Files.newOutputStream(temp)) {
-                hashing = new Streams.Hashing(in);
+                hashing = new DigestingInputStream(in);
                 hashing.transferTo(out);
             }
             if (!hashing.digest().equals(diffId)) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.luben.zstd.ZstdInputStream;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.Digest;
@@ -16,6 +15,7 @@ import dev.slipway.image.ImageJson;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
+import dev.slipway.layer.Compression;
 import dev.slipway.image.Platform;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /** Images in a {@link Store} as Docker's image commands see them: by tag or by ID. */
 public final class ImageStore {
@@ -161,24 +160,16 @@ public final class ImageStore {
         if (!store.content().has(layer.digest())) {
             return 0;
         }
-        MediaTypes.Compression compression = MediaTypes.isLayer(layer.mediaType())
-                ? MediaTypes.layerCompression(layer.mediaType()) : MediaTypes.Compression.NONE;
-        if (compression == MediaTypes.Compression.NONE) {
+        Compression compression = MediaTypes.isLayer(layer.mediaType())
+                ? Compression.ofMediaType(layer.mediaType()) : Compression.NONE;
+        if (compression == Compression.NONE) {
             return store.content().size(layer.digest());
         }
-        try (InputStream in = decompress(store.content().open(layer.digest(), false), compression)) {
+        try (InputStream in = compression.decompress(store.content().open(layer.digest(), false))) {
             return in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new SlipwayException("layer " + layer.digest() + " is corrupt: " + e.getMessage(), e);
         }
-    }
-
-    private static InputStream decompress(InputStream in, MediaTypes.Compression compression) throws IOException {
-        return switch (compression) {
-            case NONE -> in;
-            case GZIP -> new GzipCompressorInputStream(in, true);
-            case ZSTD -> new ZstdInputStream(in);
-        };
     }
 
     /** {@code history}: one row per config history entry, newest first. */

@@ -243,4 +243,25 @@ class BuildIntegrationTest {
                 .contains("COPY /out/bin /app/bin # buildkit", "COPY --chown=app:app app.txt /app/ # buildkit",
                         "COPY <<EOF /app/greeting # buildkit");
     }
+    @Test
+    void sshMountsForwardTheAgentSocketOnlyWhenGiven() throws Exception {
+        Path sock = tmp.resolve("agent.sock");
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock));
+            build("FROM busybox:test\nRUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" && echo $SSH_AUTH_SOCK > /ssh\n",
+                    BuildRequest.of(tmp.resolve("ctx")).withTags(List.of("out:latest"))
+                            .withSshAgents(Map.of("default", sock)));
+        }
+        assertThat(run("out:latest", "cat", "/ssh")).isEqualTo("/run/buildkit/ssh_agent.0");
+        assertThatThrownBy(() -> build("FROM busybox:test\nRUN --mount=type=ssh,required=true true\n"))
+                .hasMessageContaining("Dockerfile:2: no SSH key default forwarded");
+    }
+
+    @Test
+    void aFailureShowsTheStepAndItsSource() throws Exception {
+        assertThatThrownBy(() -> build("FROM busybox:test\nENV A=1\nRUN echo tail-line; false\n"))
+                .isInstanceOf(StepFailedException.class);
+        assertThat(log.toString()).contains(" > [3/3] RUN echo tail-line; false:\n   tail-line\n------\nDockerfile:3\n")
+                .contains("   2 |     ENV A=1\n   3 | >>> RUN echo tail-line; false\n");
+    }
 }

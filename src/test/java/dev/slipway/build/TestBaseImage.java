@@ -1,6 +1,6 @@
 package dev.slipway.build;
 
-import dev.slipway.build.testing.BusyboxRootfs;
+import dev.slipway.testing.BusyboxRootfs;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.ImageConfig;
 import dev.slipway.image.ImageJson;

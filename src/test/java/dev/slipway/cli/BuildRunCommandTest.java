@@ -2,7 +2,7 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.build.testing.BusyboxRootfs;
+import dev.slipway.testing.BusyboxRootfs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,25 +18,14 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ImageCommandsTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = Stream.concat(Stream.of("--root", tmp.resolve("root").toString()), Arrays.stream(args))
-                .toArray(String[]::new);
-        int exit = cl.execute(all);
-        return new Result(exit, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.run(Stream.concat(Stream.of("--root", tmp.resolve("root").toString()), Arrays.stream(args))
+                .toArray(String[]::new));
     }
 
     /** Entries as (name, type, content-or-link); files in the given order. */
@@ -93,13 +80,13 @@ class ImageCommandsTest {
 
     @Test
     void importThenListHistoryInspectTagRmi() throws IOException {
-        Result imported = run("import", "-c", "CMD [\"sh\"]", "--change", "ENV A=b", "-c", "EXPOSE 80",
+        CliRun imported = run("import", "-c", "CMD [\"sh\"]", "--change", "ENV A=b", "-c", "EXPOSE 80",
                 "-m", "hello", rootfs().toString(), "demo:1");
         assertThat(imported.exit).as(imported.err).isZero();
         assertThat(imported.out).matches("sha256:[0-9a-f]{64}\\n");
         String id = imported.out.strip();
 
-        Result images = run("images");
+        CliRun images = run("images");
         String[] lines = images.out.split("\n");
         assertThat(lines[0]).matches("REPOSITORY +TAG +IMAGE ID +CREATED +SIZE");
         assertThat(lines[1]).matches("demo +1 +" + id.substring(7, 19) + " +(Less than a second|1 second|\\d+ seconds) ago +\\d+(\\.\\d+)?kB");
@@ -110,13 +97,13 @@ class ImageCommandsTest {
         assertThat(row.get("Repository").asText()).isEqualTo("demo");
         assertThat(row.get("Tag").asText()).isEqualTo("1");
 
-        Result history = run("history", "demo:1");
+        CliRun history = run("history", "demo:1");
         assertThat(history.exit).as(history.err).isZero();
         assertThat(history.out.split("\n")[0]).matches("IMAGE +CREATED +CREATED BY +SIZE +COMMENT");
         assertThat(history.out.split("\n")[1]).startsWith(id.substring(7, 19)).endsWith("hello");
         assertThat(run("history", "-H=false", "demo:1").out.split("\n")[0]).contains("CREATED AT");
 
-        Result inspect = run("inspect", "demo:1");
+        CliRun inspect = run("inspect", "demo:1");
         JsonNode doc = new ObjectMapper().readTree(inspect.out).get(0);
         assertThat(inspect.out).startsWith("[\n    {\n        \"Id\": \"" + id + "\"");
         assertThat(doc.get("RepoTags").get(0).asText()).isEqualTo("demo:1");
@@ -128,14 +115,14 @@ class ImageCommandsTest {
 
         assertThat(run("tag", id.substring(7, 15), "other/name:2").exit).isZero();
         assertThat(run("images").out).contains("other/name", "demo");
-        Result conflict = run("rmi", id.substring(7, 19));
+        CliRun conflict = run("rmi", id.substring(7, 19));
         assertThat(conflict.exit).isEqualTo(1);
         assertThat(conflict.err).contains("must be forced");
 
-        Result untag = run("rmi", "demo:1");
+        CliRun untag = run("rmi", "demo:1");
         assertThat(untag.out).isEqualTo("Untagged: demo:1\n");
         assertThat(blobCount()).isEqualTo(3);
-        Result removed = run("rmi", "other/name:2");
+        CliRun removed = run("rmi", "other/name:2");
         assertThat(removed.out).isEqualTo("Untagged: other/name:2\nDeleted: " + id + "\n");
         assertThat(blobCount()).isZero();
         assertThat(run("images", "-q").out).isEmpty();
@@ -169,7 +156,7 @@ class ImageCommandsTest {
         };
         int i = 0;
         for (String[][] entries : hostile) {
-            Result r = run("import", write("hostile" + i++ + ".tar", tar(false, entries)).toString(), "bad");
+            CliRun r = run("import", write("hostile" + i++ + ".tar", tar(false, entries)).toString(), "bad");
             assertThat(r.exit).as(Arrays.deepToString(entries)).isEqualTo(1);
             assertThat(r.err).startsWith("error: refusing archive entry").doesNotContain("\tat ");
             assertThat(r.err.strip().lines()).hasSize(1);
@@ -186,7 +173,7 @@ class ImageCommandsTest {
     void truncatedTarIsAOneLineErrorAndTheStoreIsUntouched() throws IOException {
         byte[] whole = Files.readAllBytes(rootfs());
         Path cut = write("cut.tar", Arrays.copyOf(whole, 700));
-        Result r = run("import", cut.toString(), "cut");
+        CliRun r = run("import", cut.toString(), "cut");
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.err).startsWith("error: ").contains("truncated");
         assertThat(r.err.strip().lines()).hasSize(1);
@@ -195,13 +182,13 @@ class ImageCommandsTest {
 
     @Test
     void unknownImageAndCorruptBlobAreOneLineErrors() throws IOException {
-        Result unknown = run("history", "nope");
+        CliRun unknown = run("history", "nope");
         assertThat(unknown.exit).isEqualTo(1);
         assertThat(unknown.err).isEqualTo("error: No such image: nope:latest\n");
 
         String id = run("import", rootfs().toString(), "x").out.strip();
         Files.writeString(tmp.resolve("root/blobs/sha256/" + id.substring(7)), "{\"tampered\":true}");
-        Result corrupt = run("inspect", "x");
+        CliRun corrupt = run("inspect", "x");
         assertThat(corrupt.exit).isEqualTo(1);
         assertThat(corrupt.err).contains(id, "corrupt");
         assertThat(corrupt.err.strip().lines()).hasSize(1);
@@ -211,7 +198,7 @@ class ImageCommandsTest {
     void pruneReportsReclaimedSpace() throws IOException {
         Files.createDirectories(tmp.resolve("root/tmp"));
         Files.write(tmp.resolve("root/tmp/blob-1-leftover"), new byte[12_345]);
-        Result r = run("prune", "-f");
+        CliRun r = run("prune", "-f");
         assertThat(r.exit).isZero();
         assertThat(r.out).isEqualTo("Total reclaimed space: 12.35kB\n");
     }

@@ -79,4 +79,15 @@ class LintCommandTest {
         run("lint", "--format", "json", df.toString());
         assertThat(out.toString()).startsWith("[").contains("\"code\" : \"RootUser\"");
     }
+
+    @Test
+    void buildCheckLintsWithoutBuilding(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("Dockerfile"), "FROM alpine:3.20\nCMD run\nUSER app\n");
+        assertThat(run("--root", dir.resolve("root").toString(), "build", "--check", dir.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains(":2:1 warning JSONArgsRecommended:").contains("Check complete, 1 problem found.");
+        assertThat(dir.resolve("root")).doesNotExist();
+        Files.writeString(dir.resolve("Dockerfile"), "FROM alpine:3.20\nCMD [\"run\"]\nUSER app\n");
+        assertThat(run("build", "--check", dir.toString())).isZero();
+        assertThat(out.toString()).contains("Check complete, no problems found.");
+    }
 }

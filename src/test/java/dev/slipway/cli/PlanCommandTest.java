@@ -5,27 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class PlanCommandTest {
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static String statusOf(String table, String stage) {
@@ -35,7 +23,7 @@ class PlanCommandTest {
 
     @Test
     void articleBuildArgsExampleForDevelopmentBuildsBaseAndDevelopmentOnly() {
-        Result r = run("plan", "-f", "examples/article/Dockerfile.build-args", "--target", "development", "examples/article");
+        CliRun r = run("plan", "-f", "examples/article/Dockerfile.build-args", "--target", "development", "examples/article");
         assertThat(r.exit).as(r.err).isZero();
         assertThat(statusOf(r.out, "base")).isEqualTo("build");
         assertThat(statusOf(r.out, "development")).isEqualTo("build");
@@ -46,7 +34,7 @@ class PlanCommandTest {
 
     @Test
     void jsonShapeListsStagesDependenciesAndGroups() throws IOException {
-        Result r = run("plan", "-f", "examples/article/Dockerfile.parallel", "--format", "json");
+        CliRun r = run("plan", "-f", "examples/article/Dockerfile.parallel", "--format", "json");
         assertThat(r.exit).as(r.err).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out);
         assertThat(root.get("target").get("index").asInt()).isEqualTo(2);
@@ -61,7 +49,7 @@ class PlanCommandTest {
     @Test
     void dockerfileDefaultsToTheContextAndBuildArgsReachFrom(@TempDir Path ctx) throws IOException {
         Files.writeString(ctx.resolve("Dockerfile"), "ARG TAG=1\nFROM alpine:$TAG AS a\nFROM scratch\nCOPY --from=a / /\n");
-        Result r = run("plan", "--build-arg", "TAG=3.20", "--build-arg", "UNUSED=1", ctx.toString());
+        CliRun r = run("plan", "--build-arg", "TAG=3.20", "--build-arg", "UNUSED=1", ctx.toString());
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("alpine:3.20", "scratch", "Build args not consumed: UNUSED");
     }
@@ -69,11 +57,11 @@ class PlanCommandTest {
     @Test
     void errorsNameFileAndLineAndExitOne(@TempDir Path ctx) throws IOException {
         Files.writeString(ctx.resolve("Dockerfile"), "FROM alpine\n\nFOO bar\n");
-        Result r = run("plan", ctx.toString());
+        CliRun r = run("plan", ctx.toString());
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.err).startsWith("error: Dockerfile:3: ").doesNotContain("at dev.slipway");
         Files.writeString(ctx.resolve("Dockerfile"), "FROM alpine AS a\n");
-        Result t = run("plan", "--target", "x", ctx.toString());
+        CliRun t = run("plan", "--target", "x", ctx.toString());
         assertThat(t.exit).isEqualTo(1);
         assertThat(t.err).contains("target stage \"x\" could not be found");
         assertThat(run("plan", "--format", "yaml", ctx.toString()).exit).isEqualTo(1);

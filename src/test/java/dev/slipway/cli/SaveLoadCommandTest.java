@@ -11,30 +11,18 @@ import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
 import dev.slipway.store.Store;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SaveLoadCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     /** An image with one empty layer, tagged {@code tag}, in the store at {@code root}. */
@@ -58,13 +46,13 @@ class SaveLoadCommandTest {
         Digest imageId = storeImage(dir.resolve("a"), "demo:1");
         Path archive = dir.resolve("demo.tar");
 
-        Run save = run("--root", dir.resolve("a").toString(), "save", "-o", archive.toString(), "demo:1");
-        Run load = run("--root", dir.resolve("b").toString(), "load", "-i", archive.toString());
+        CliRun save = run("--root", dir.resolve("a").toString(), "save", "-o", archive.toString(), "demo:1");
+        CliRun load = run("--root", dir.resolve("b").toString(), "load", "-i", archive.toString());
 
-        assertThat(save.exit()).as(save.err()).isZero();
+        assertThat(save.exit).as(save.err).isZero();
         assertThat(Files.exists(archive)).isTrue();
-        assertThat(load.exit()).as(load.err()).isZero();
-        assertThat(load.out()).isEqualTo("Loaded image: demo:1" + System.lineSeparator());
+        assertThat(load.exit).as(load.err).isZero();
+        assertThat(load.out).isEqualTo("Loaded image: demo:1" + System.lineSeparator());
         Store loaded = Store.open(dir.resolve("b"));
         Digest manifest = loaded.references().get(ImageReference.parse("demo:1")).orElseThrow().target();
         assertThat(ImageJson.readManifest(loaded.content().read(manifest)).config().digest()).isEqualTo(imageId);
@@ -75,26 +63,26 @@ class SaveLoadCommandTest {
         storeImage(dir.resolve("a"), "demo:1");
         String root = dir.resolve("a").toString();
 
-        Run export = run("--root", root, "export-oci", "demo:1", dir.resolve("layout").toString());
-        Run tar = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo");
+        CliRun export = run("--root", root, "export-oci", "demo:1", dir.resolve("layout").toString());
+        CliRun tar = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo");
 
-        assertThat(export.exit()).as(export.err()).isZero();
+        assertThat(export.exit).as(export.err).isZero();
         assertThat(dir.resolve("layout/index.json")).exists();
-        assertThat(tar.exit()).isOne();
-        assertThat(tar.err()).isEqualTo("error: No such image: demo:latest" + System.lineSeparator());
-        Run tagged = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo:1");
-        assertThat(tagged.exit()).as(tagged.err()).isZero();
-        Run load = run("--root", dir.resolve("c").toString(), "load", "-q", "-i", dir.resolve("oci.tar").toString());
-        assertThat(load.exit()).as(load.err()).isZero();
-        assertThat(load.out()).isEmpty();
+        assertThat(tar.exit).isOne();
+        assertThat(tar.err).isEqualTo("error: No such image: demo:latest" + System.lineSeparator());
+        CliRun tagged = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo:1");
+        assertThat(tagged.exit).as(tagged.err).isZero();
+        CliRun load = run("--root", dir.resolve("c").toString(), "load", "-q", "-i", dir.resolve("oci.tar").toString());
+        assertThat(load.exit).as(load.err).isZero();
+        assertThat(load.out).isEmpty();
     }
 
     @Test
     void loadOfAMissingFileIsOneLineError() {
-        Run load = run("--root", dir.resolve("b").toString(), "load", "-i", dir.resolve("nope.tar").toString());
+        CliRun load = run("--root", dir.resolve("b").toString(), "load", "-i", dir.resolve("nope.tar").toString());
 
-        assertThat(load.exit()).isOne();
-        assertThat(load.err()).startsWith("error: open ").endsWith("nope.tar: no such file or directory"
+        assertThat(load.exit).isOne();
+        assertThat(load.err).startsWith("error: open ").endsWith("nope.tar: no such file or directory"
                 + System.lineSeparator());
     }
 }

@@ -165,4 +165,23 @@ class CompressionTest {
                 .isInstanceOf(SlipwayException.class).hasMessageContaining("diffID mismatch");
         assertThat(compressor.lookup(wrong, Compression.GZIP)).isNull();
     }
+
+    @Test
+    void detectingLeavesTheStreamAtItsStart() throws IOException {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(new ByteArrayInputStream(compress(Compression.ZSTD, DATA)));
+        assertThat(Compression.detect(in)).isEqualTo(Compression.ZSTD);
+        assertThat(Compression.ZSTD.decompress(in).readAllBytes()).isEqualTo(DATA);
+    }
+
+    @Test
+    void layerMediaTypesMapBothWays() {
+        for (Compression c : List.of(Compression.NONE, Compression.GZIP, Compression.ZSTD)) {
+            assertThat(Compression.ofMediaType(c.layerMediaType(false))).isEqualTo(c);
+            assertThat(Compression.ofMediaType(c.layerMediaType(true))).isEqualTo(c);
+            assertThat(c.layerMediaType(false)).endsWith("tar" + c.mediaTypeSuffix());
+        }
+        assertThat(Compression.GZIP.layerMediaType(true)).startsWith("application/vnd.docker.");
+        assertThatThrownBy(() -> Compression.XZ.layerMediaType(false)).isInstanceOf(SlipwayException.class);
+        assertThatThrownBy(() -> Compression.ofMediaType("application/json")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

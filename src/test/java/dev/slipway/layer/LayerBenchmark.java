@@ -47,7 +47,7 @@ public final class LayerBenchmark {
             report("compress " + c.name().toLowerCase() + " (" + z.size() / 1048576 + " MB)", mb, t);
         }
         System.out.printf("%d entries, diffID %s%n", entries, w.diffId());
-        LayerExtractor.deleteTree(work);
+        FileTrees.delete(work);
     }
 
     private static void report(String what, double mb, long start) {

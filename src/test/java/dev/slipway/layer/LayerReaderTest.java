@@ -109,4 +109,40 @@ class LayerReaderTest {
         byte[] record = "99 path=x\n".getBytes(StandardCharsets.US_ASCII);
         assertThatThrownBy(() -> LayerReader.parsePax(record, new java.util.HashMap<>())).isInstanceOf(SlipwayException.class);
     }
+
+    private static List<String> untrusted(byte[] tar) throws IOException {
+        List<String> paths = new java.util.ArrayList<>();
+        try (LayerReader r = LayerReader.untrusted(new ByteArrayInputStream(tar))) {
+            for (LayerEntry e; (e = r.next()) != null; ) {
+                paths.add(e.path());
+            }
+        }
+        return paths;
+    }
+
+    @Test
+    void untrustedArchivesAreRefusedWhatTheDefaultReaderWouldClean() throws IOException {
+        byte[][] hostile = {
+            new RawTar().file("/etc/passwd", "x").bytes(),
+            new RawTar().file("a/../b", "x").bytes(),
+            new RawTar().file("a", "x").hardlink("b", "/a").bytes(),
+            new RawTar().symlink("evil", "/tmp").file("evil/pwned", "x").bytes(),
+            new RawTar().dir("d").symlink("d/evil", "..").dir("d/evil/deeper").bytes(),
+            new RawTar().dir("d").hardlink("l", "d").bytes(),
+            new RawTar().hardlink("l", "later").file("later", "x").bytes(),
+            new RawTar().file("a", "x").symlink("a", "b").hardlink("l", "a").bytes(),
+        };
+        for (byte[] tar : hostile) {
+            assertThat(entries(tar)).isNotEmpty();
+            assertThatThrownBy(() -> untrusted(tar)).isInstanceOf(SlipwayException.class)
+                    .hasMessageStartingWith("refusing archive entry ");
+        }
+    }
+
+    @Test
+    void untrustedArchivesMayReplaceASymlinkBeforeWritingBelowIt() throws IOException {
+        byte[] tar = new RawTar().symlink("d", "/tmp").dir("d").file("d/f", "x").file("f", "y").hardlink("h", "./f")
+                .bytes();
+        assertThat(untrusted(tar)).containsExactly("d", "d", "d/f", "f", "h");
+    }
 }

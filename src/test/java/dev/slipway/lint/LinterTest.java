@@ -175,4 +175,15 @@ class LinterTest {
         assertThat(doc.getElementsByTagName("error").getLength()).isEqualTo(r.findings().size());
         assertThat(doc.getDocumentElement().getNodeName()).isEqualTo("checkstyle");
     }
+
+    @Test
+    void buildSummaryListsWarningsLikeBuildKit() {
+        LintResult r = lint("FROM alpine:3.20\nRUN apk add curl\nCMD run\n");
+        assertThat(Linter.buildSummary(r.findings())).isEqualTo("2 warnings found (use slipway lint for details and fixes):\n"
+                + " - RootUser: The final stage has no USER instruction, so the container runs as root (line 1)\n"
+                + " - JSONArgsRecommended: JSON arguments recommended for CMD to prevent unintended behavior related to"
+                + " OS signals (line 3)\n");
+        assertThat(Linter.buildSummary(lint("FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER app\n").findings()))
+                .isEmpty();
+    }
 }

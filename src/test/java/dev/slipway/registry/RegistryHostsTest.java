@@ -60,9 +60,11 @@ class RegistryHostsTest {
     }
 
     @Test
-    void plainHttpIsOfferedOnlyWhenAllowedAndAfterHttps() {
+    void plainHttpIsOfferedOnlyWhenAllowedAndFirstOnlyForLoopback() {
         assertThat(RegistryHosts.baseUris("docker.io", false)).containsExactly(URI.create("https://registry-1.docker.io"));
+        assertThat(RegistryHosts.baseUris("reg.internal:5000", true))
+                .containsExactly(URI.create("https://reg.internal:5000"), URI.create("http://reg.internal:5000"));
         assertThat(RegistryHosts.baseUris("localhost:5000", true))
-                .containsExactly(URI.create("https://localhost:5000"), URI.create("http://localhost:5000"));
+                .containsExactly(URI.create("http://localhost:5000"), URI.create("https://localhost:5000"));
     }
 }

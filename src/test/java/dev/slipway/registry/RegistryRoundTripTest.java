@@ -220,4 +220,36 @@ class RegistryRoundTripTest {
             assertThat(m.layers()).isNotEmpty().allSatisfy(l -> assertThat(target.content().has(l.digest())).isTrue());
         }
     }
+
+    @Test
+    void multiPlatformIndexIsPushedWholeAndPulledPerPlatform() throws IOException {
+        Store source = store("a");
+        Platform amd64 = Platform.parse("linux/amd64");
+        Platform arm64 = Platform.parse("linux/arm64/v8");
+        TestImage.Written a = TestImage.create(source, registry.host() + "/multi:amd64", 1, 2000, 20, false, amd64);
+        TestImage.Written b = TestImage.create(source, registry.host() + "/multi:arm64", 1, 2000, 21, false, arm64);
+        dev.slipway.image.ImageIndex index = dev.slipway.image.ImageIndex.of(List.of(
+                new dev.slipway.image.Descriptor(dev.slipway.image.MediaTypes.OCI_MANIFEST, a.manifest(),
+                        a.manifestBytes().length).withPlatform(amd64),
+                new dev.slipway.image.Descriptor(dev.slipway.image.MediaTypes.OCI_MANIFEST, b.manifest(),
+                        b.manifestBytes().length).withPlatform(arm64)));
+        byte[] indexBytes = ImageJson.write(index);
+        Digest indexDigest = source.content().put(indexBytes).digest();
+        ImageReference ref = ImageReference.parse(registry.host() + "/multi:1");
+        source.references().set(ref, indexDigest);
+        assertThat(client(config(), TransferListener.NONE).push(source, ref, ref).digest()).isEqualTo(indexDigest);
+
+        Store target = store("b");
+        RegistryClient.PullResult arm = client(config(), TransferListener.NONE).pull(ref, arm64, target);
+        assertThat(arm.digest()).isEqualTo(indexDigest);
+        assertThat(arm.manifestDigest()).isEqualTo(b.manifest());
+        assertThat(target.content().has(b.document().layers().get(0).digest())).isTrue();
+        assertThat(target.content().has(a.document().layers().get(0).digest())).isFalse();
+        RegistryClient.PullResult amd = client(config(), TransferListener.NONE).pull(ref, amd64, store("c"));
+        assertThat(amd.manifestDigest()).isEqualTo(a.manifest());
+        assertThatThrownBy(() -> client(config(), TransferListener.NONE).pull(ref, Platform.parse("linux/s390x"),
+                store("d")))
+                .hasMessageContaining("no image for platform linux/s390x")
+                .hasMessageContaining("linux/amd64").hasMessageContaining("linux/arm64/v8");
+    }
 }

@@ -40,8 +40,13 @@ public final class TestImage {
     /** An image of {@code layers} layers, each one file of {@code bytesPerLayer} random (incompressible) bytes. */
     public static Written create(Store store, String reference, int layers, int bytesPerLayer, long seed, boolean docker)
             throws IOException {
+        return create(store, reference, layers, bytesPerLayer, seed, docker, Platform.host());
+    }
+
+    public static Written create(Store store, String reference, int layers, int bytesPerLayer, long seed, boolean docker,
+            Platform platform) throws IOException {
         Random random = new Random(seed);
-        ImageConfig config = ImageConfig.empty(Platform.host()).withCreated("2026-01-01T00:00:00Z");
+        ImageConfig config = ImageConfig.empty(platform).withCreated("2026-01-01T00:00:00Z");
         List<Descriptor> layerDescriptors = new ArrayList<>();
         Path tmp = Files.createTempFile("slipway-test-layer", ".tgz");
         try {

@@ -47,6 +47,7 @@ class TokenAuthTest {
     private static final String USER = "tokenuser";
     private static final String PASSWORD = "t0ken-Pa55-very-secret";
     private static final String SERVICE = "slipway-test-registry";
+    private static final String IDENTITY_TOKEN = "identity-token-from-a-helper";
 
     @TempDir
     static Path dir;
@@ -124,6 +125,20 @@ class TokenAuthTest {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
             boolean authenticated = expected.equals(auth);
+            if (ex.getRequestMethod().equals("POST")) {
+                // The OAuth2 variant: a form with grant_type=refresh_token and one space-separated scope.
+                String form = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                java.util.Map<String, String> fields = new java.util.HashMap<>();
+                for (String kv : form.split("&")) {
+                    int eq = kv.indexOf('=');
+                    fields.put(kv.substring(0, eq), URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+                service = fields.get("service");
+                scopes.addAll(List.of(fields.getOrDefault("scope", "").split(" ")));
+                authenticated = "refresh_token".equals(fields.get("grant_type"))
+                        && IDENTITY_TOKEN.equals(fields.get("refresh_token"));
+                auth = authenticated ? null : "refused";
+            }
             requests.add(new TokenRequest(scopes, authenticated));
             if ((auth != null && !authenticated) || !SERVICE.equals(service)) {
                 ex.sendResponseHeaders(401, -1);
@@ -160,7 +175,8 @@ class TokenAuthTest {
             sig.initSign(signingKey);
             sig.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String token = signingInput + "." + b64.encodeToString(sig.sign());
-            byte[] body = json.writeValueAsBytes(json.createObjectNode().put("token", token).put("expires_in", 300));
+            String field = ex.getRequestMethod().equals("POST") ? "access_token" : "token";
+            byte[] body = json.writeValueAsBytes(json.createObjectNode().put(field, token).put("expires_in", 300));
             ex.getResponseHeaders().add("Content-Type", "application/json");
             ex.sendResponseHeaders(200, body.length);
             ex.getResponseBody().write(body);
@@ -232,5 +248,20 @@ class TokenAuthTest {
                 Platform.host(), store("b"));
         assertThat(pull.manifestDigest()).isEqualTo(image.manifest());
         assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void identityTokenIsExchangedThroughTheOAuth2RefreshGrant() throws Exception {
+        Store source = store("a");
+        TestImage.Written image = TestImage.create(source, registry.host() + "/tok/oauth:1", 1, 1000, 16, false);
+        RegistryClient.PushResult r = client(new Credentials(Credentials.TOKEN_USER, IDENTITY_TOKEN))
+                .push(source, image.reference(), image.reference());
+        assertThat(r.digest()).isEqualTo(image.manifest());
+        assertThat(requests).isNotEmpty().allMatch(TokenRequest::authenticated);
+        assertThat(requests.get(0).scopes()).contains("repository:tok/oauth:pull,push");
+        assertThatThrownBy(() -> client(new Credentials(Credentials.TOKEN_USER, "stale-" + IDENTITY_TOKEN))
+                .push(source, image.reference(), image.reference()))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("credentials were refused")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(IDENTITY_TOKEN));
     }
 }

@@ -3,7 +3,7 @@ package dev.slipway.build.exec;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.Snapshot;
 import dev.slipway.build.snapshot.Snapshotter;
-import dev.slipway.build.testing.BusyboxRootfs;
+import dev.slipway.testing.BusyboxRootfs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.slipway.build.testing;
+package dev.slipway.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,40 @@
+package dev.slipway.layer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileTreesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void deletesReadOnlyTreesWithoutFollowingSymlinks() throws IOException {
+        Path outside = Files.writeString(Files.createDirectories(dir.resolve("outside")).resolve("keep"), "k");
+        Path tree = Files.createDirectories(dir.resolve("tree/locked/inner"));
+        Files.writeString(tree.resolve("f"), "x");
+        Files.createSymbolicLink(dir.resolve("tree/locked/out"), dir.resolve("outside"));
+        Files.setPosixFilePermissions(tree, PosixFilePermissions.fromString("r-x------"));
+        Files.setPosixFilePermissions(dir.resolve("tree/locked"), PosixFilePermissions.fromString("r-x------"));
+
+        FileTrees.delete(dir.resolve("tree"));
+
+        assertThat(dir.resolve("tree")).doesNotExist();
+        assertThat(outside).hasContent("k");
+    }
+
+    @Test
+    void deletesASymlinkItselfAndIgnoresWhatIsNotThere() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectories(dir.resolve("target")));
+        FileTrees.delete(link);
+        FileTrees.delete(dir.resolve("absent"));
+        assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(dir.resolve("target")).isDirectory();
+    }
+}
