@@ -6,6 +6,7 @@ import dev.slipway.image.ImageConfig;
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.ImageArchive;
 import dev.slipway.store.ImageStore;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -32,42 +33,8 @@ public final class Sources {
     public static ImageSource store(ImageStore images, String name, ImageStore.Image image) {
         List<ImageSource.Layer> layers = layers(image.manifest().layers(), image.config());
         ImageReference ref = image.tags().isEmpty() ? null : pick(image, name);
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String repository() {
-                return ref == null ? NONE : ref.familiarName();
-            }
-
-            @Override
-            public String tag() {
-                return ref == null || ref.tag() == null ? NONE : ref.tag();
-            }
-
-            @Override
-            public Digest id() {
-                return image.id();
-            }
-
-            @Override
-            public ImageConfig config() {
-                return image.config();
-            }
-
-            @Override
-            public List<Layer> layers() {
-                return layers;
-            }
-
-            @Override
-            public InputStream openLayer(int index) {
-                return images.store().content().open(layers.get(index).digest(), false);
-            }
-        };
+        return new Opened(name, ref, image.id(), image.config(), layers,
+                index -> images.store().content().open(layers.get(index).digest(), false), () -> { });
     }
 
     private static ImageReference pick(ImageStore.Image image, String name) {
@@ -99,47 +66,37 @@ public final class Sources {
                 .map(l -> new ImageSource.Layer(l.digest(), l.diffId(), l.mediaType(), l.size()))
                 .toList();
         ImageReference ref = archive.tags().isEmpty() ? null : archive.tags().get(0);
-        return new ImageSource() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Opened(name, ref, archive.id(), archive.config(), layers,
+                index -> archive.open(archive.layers().get(index)), archive);
+    }
 
-            @Override
-            public String repository() {
-                return ref == null ? NONE : ref.familiarName();
-            }
+    private interface LayerOpener {
+        InputStream open(int index) throws IOException;
+    }
 
-            @Override
-            public String tag() {
-                return ref == null || ref.tag() == null ? NONE : ref.tag();
-            }
+    /** An opened image, whichever place it came from: only how layers open and what closes differ. */
+    private record Opened(String name, ImageReference ref, Digest id, ImageConfig config,
+                          List<ImageSource.Layer> layers, LayerOpener opener, Closeable closer)
+            implements ImageSource {
+        @Override
+        public String repository() {
+            return ref == null ? NONE : ref.familiarName();
+        }
 
-            @Override
-            public Digest id() {
-                return archive.id();
-            }
+        @Override
+        public String tag() {
+            return ref == null || ref.tag() == null ? NONE : ref.tag();
+        }
 
-            @Override
-            public ImageConfig config() {
-                return archive.config();
-            }
+        @Override
+        public InputStream openLayer(int index) throws IOException {
+            return opener.open(index);
+        }
 
-            @Override
-            public List<Layer> layers() {
-                return layers;
-            }
-
-            @Override
-            public InputStream openLayer(int index) {
-                return archive.open(archive.layers().get(index));
-            }
-
-            @Override
-            public void close() throws IOException {
-                archive.close();
-            }
-        };
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
     }
 
     /**
