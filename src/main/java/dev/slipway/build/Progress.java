@@ -19,6 +19,9 @@ public interface Progress {
 
     void done(int step);
 
+    /** Ends a step whose result came from the build cache: nothing was executed. */
+    void cached(int step);
+
     void error(int step, String message);
 
     /** A note that belongs to no step (a warning, the image id). */
@@ -39,6 +42,10 @@ public interface Progress {
 
         @Override
         public void done(int step) {
+        }
+
+        @Override
+        public void cached(int step) {
         }
 
         @Override
@@ -81,6 +88,12 @@ public interface Progress {
         @Override
         public void done(int step) {
             print("#" + step + " DONE " + seconds(step, 1) + "s");
+            print("");
+        }
+
+        @Override
+        public void cached(int step) {
+            print("#" + step + " CACHED");
             print("");
         }
 
