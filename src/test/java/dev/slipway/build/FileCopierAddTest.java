@@ -98,12 +98,17 @@ class FileCopierAddTest {
         return type + " " + Integer.toOctalString((int) a.get("mode") & 07777) + " " + a.get("uid") + ":" + a.get("gid");
     }
 
-    /** ./ (0700), ./one.txt (5:6), ./inner/ (0750), ./inner/two.txt, ./ln -> one.txt. */
+    /**
+     * ./ (0700), ./one.txt (5:6), ./inner/ (0750), ./inner/two.txt, ./ln -> one.txt. Every entry has a
+     * fixed time: one left at its default carries the clock, and two calls could then differ.
+     */
     static byte[] tar() throws IOException {
+        FileTime fixed = FileTime.from(Instant.parse("2020-01-02T03:04:05Z"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream t = new TarArchiveOutputStream(bytes)) {
             TarArchiveEntry rootEntry = new TarArchiveEntry("./");
             rootEntry.setMode(040700);
+            rootEntry.setModTime(fixed);
             t.putArchiveEntry(rootEntry);
             t.closeArchiveEntry();
             byte[] one = "one\n".getBytes(StandardCharsets.UTF_8);
@@ -117,17 +122,20 @@ class FileCopierAddTest {
             t.closeArchiveEntry();
             TarArchiveEntry d = new TarArchiveEntry("./inner/");
             d.setMode(040750);
+            d.setModTime(fixed);
             t.putArchiveEntry(d);
             t.closeArchiveEntry();
             byte[] two = "two\n".getBytes(StandardCharsets.UTF_8);
             TarArchiveEntry f = new TarArchiveEntry("./inner/two.txt");
             f.setSize(two.length);
             f.setMode(0100644);
+            f.setModTime(fixed);
             t.putArchiveEntry(f);
             t.write(two);
             t.closeArchiveEntry();
             TarArchiveEntry l = new TarArchiveEntry("./ln", TarArchiveEntry.LF_SYMLINK);
             l.setLinkName("one.txt");
+            l.setModTime(fixed);
             t.putArchiveEntry(l);
             t.closeArchiveEntry();
         }

@@ -51,6 +51,7 @@ public final class CrashChild {
     private static InputStream endless() {
         return new InputStream() {
             long n;
+            boolean announced;
 
             @Override
             public int read() {
@@ -59,11 +60,14 @@ public final class CrashChild {
 
             @Override
             public int read(byte[] b, int off, int len) {
-                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
-                n += len;
-                if (n >= (1 << 20) && n - len < (1 << 20)) {
+                // The store writes what one read returns before reading again, so by the first read
+                // after 1 MiB was handed out, at least 1 MiB is in the temp file.
+                if (n >= (1 << 20) && !announced) {
+                    announced = true;
                     ready();
                 }
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                n += len;
                 return len;
             }
         };
