@@ -53,7 +53,9 @@ public final class ContainerRunner {
     }
 
     public static ContainerRunner forHost(Store store) {
-        return new ContainerRunner(store, Snapshotter.forHost(), Executor.forHost(store.root().dir().resolve("exec")));
+        Executor executor = Executor.forHost(store.root().exec());
+        store.recover(executor.leftovers());
+        return new ContainerRunner(store, Snapshotter.forHost(), executor);
     }
 
     /** The process's argv: ENTRYPOINT + CMD with the overrides applied, as {@code docker run} builds it. */

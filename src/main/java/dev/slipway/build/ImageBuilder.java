@@ -60,8 +60,9 @@ public final class ImageBuilder {
 
     /** A builder with the host's snapshotter and runtime (overlay + runc when available). */
     public static ImageBuilder forHost(Store store, Progress progress) {
-        return new ImageBuilder(store, progress, Snapshotter.forHost(),
-                Executor.forHost(store.root().dir().resolve("exec")));
+        Executor executor = Executor.forHost(store.root().exec());
+        store.recover(executor.leftovers());
+        return new ImageBuilder(store, progress, Snapshotter.forHost(), executor);
     }
 
     public Result build(BuildRequest request) {

@@ -54,7 +54,9 @@ public final class FileTrees {
 
     /** Gives the owner read, write and search permission on a directory, so its entries can be listed and removed. */
     public static void makeAccessible(Path dir) throws IOException {
-        Set<PosixFilePermission> perms = EnumSet.copyOf(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+        // A copy through noneOf: EnumSet.copyOf refuses the empty set of a mode-000 directory (overlayfs' work/work).
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        perms.addAll(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
         if (perms.add(PosixFilePermission.OWNER_WRITE) | perms.add(PosixFilePermission.OWNER_EXECUTE)
                 | perms.add(PosixFilePermission.OWNER_READ)) {
             Files.setPosixFilePermissions(dir, perms);

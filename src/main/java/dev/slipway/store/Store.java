@@ -36,6 +36,9 @@ public final class Store {
     private final References references;
     private final LayerStore layers;
     private final CacheRecords cache;
+    /** Temp entries and bytes {@link #recover} removed, reported by the next {@link #collect}. */
+    private long recoveredEntries;
+    private long recoveredBytes;
 
     public Store(StoreRoot root, Clock clock) {
         this.root = root;
@@ -45,8 +48,73 @@ public final class Store {
         this.cache = new CacheRecords(root);
     }
 
+    /** The store at {@code --root} (or its default), cleaned of what killed processes left; see {@link #recover}. */
     public static Store open(Path optionRoot) {
-        return new Store(StoreRoot.resolve(optionRoot), Clock.systemUTC());
+        Store store = new Store(StoreRoot.resolve(optionRoot), Clock.systemUTC());
+        store.recover(RuntimeLeftovers.NONE);
+        return store;
+    }
+
+    /**
+     * Cleans up after processes killed mid-write (a build killed during a RUN step): the runtime's
+     * leftovers, overlay mounts still attached under tmp/ or exec/, and half-written temp entries.
+     * It runs only when the exclusive GC lock is free at once: every writer holds a {@link #session()}
+     * (a shared lock the kernel drops when its process dies), so a free lock proves that whoever made
+     * these leftovers is gone. While a session is live it does nothing and never waits. Returns
+     * whether it cleaned.
+     */
+    public boolean recover(RuntimeLeftovers runtime) {
+        try {
+            if (!runtime.present() && StaleMounts.under(scratchDirs()).isEmpty() && list(root.tmp()).isEmpty()) {
+                return false;
+            }
+            StoreLock.Held gc = StoreLock.of(root.gcLock()).tryExclusive();
+            if (gc == null) {
+                return false;
+            }
+            try (gc) {
+                runtime.clean();
+                long[] removed = removeTemp();
+                synchronized (this) {
+                    recoveredEntries += removed[0];
+                    recoveredBytes += removed[1];
+                }
+                return true;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up after an interrupted build: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Path> scratchDirs() {
+        return List.of(root.tmp(), root.exec());
+    }
+
+    /**
+     * Detaches the mounts left under tmp/ and exec/, then deletes tmp/'s entries; an entry holding a
+     * mount that would not come off is kept, since deleting it would reach through the mount.
+     * Returns {count, bytes} of what was deleted. Callers hold the exclusive GC lock.
+     */
+    private long[] removeTemp() throws IOException {
+        List<Path> stuck = new ArrayList<>();
+        for (Path mount : StaleMounts.under(scratchDirs())) {
+            if (!StaleMounts.unmount(mount)) {
+                stuck.add(mount);
+            }
+        }
+        Path realTmp = Files.isDirectory(root.tmp()) ? root.tmp().toRealPath() : root.tmp();
+        long count = 0;
+        long bytes = 0;
+        for (Path leftover : list(root.tmp())) {
+            Path real = realTmp.resolve(leftover.getFileName().toString());
+            if (stuck.stream().anyMatch(m -> m.startsWith(real))) {
+                continue;
+            }
+            bytes += AtomicFiles.treeSize(leftover);
+            AtomicFiles.deleteTree(leftover);
+            count++;
+        }
+        return new long[] {count, bytes};
     }
 
     public StoreRoot root() {
@@ -121,17 +189,18 @@ public final class Store {
                     layerCount += diffId == null ? 0 : 1;
                 }
             }
-            int tempCount = 0;
-            long tempBytes = 0;
-            for (Path leftover : list(root.tmp())) {
-                tempBytes += AtomicFiles.treeSize(leftover);
-                AtomicFiles.deleteTree(leftover);
-                tempCount++;
+            long[] temp = removeTemp();
+            synchronized (this) {
+                // What opening the store already cleaned up counts as reclaimed by this collection too.
+                temp[0] += recoveredEntries;
+                temp[1] += recoveredBytes;
+                recoveredEntries = 0;
+                recoveredBytes = 0;
             }
             if (!removed.isEmpty() && Files.isDirectory(root.blobs())) {
                 AtomicFiles.fsyncDirectory(root.blobs());
             }
-            return new PruneReport(removed, layerCount, layerBytes, tempCount, tempBytes);
+            return new PruneReport(removed, layerCount, layerBytes, (int) temp[0], temp[1]);
         } catch (IOException e) {
             throw new UncheckedIOException("prune failed: " + e.getMessage(), e);
         }

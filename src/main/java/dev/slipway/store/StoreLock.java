@@ -99,6 +99,44 @@ final class StoreLock {
         };
     }
 
+    /**
+     * The exclusive lock if it is free right now, else null: for work that only makes sense while no
+     * process holds the lock at all, and that must never wait for one that does.
+     */
+    Held tryExclusive() {
+        if (threads.getReadHoldCount() > 0 && !threads.isWriteLockedByCurrentThread()) {
+            return null;
+        }
+        if (!threads.writeLock().tryLock()) {
+            return null;
+        }
+        if (threads.getWriteHoldCount() > 1) {
+            return () -> threads.writeLock().unlock();
+        }
+        FileLock lock;
+        try {
+            synchronized (this) {
+                lock = channel().tryLock(0, Long.MAX_VALUE, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            threads.writeLock().unlock();
+            throw wrap(e);
+        }
+        if (lock == null) {
+            threads.writeLock().unlock();
+            return null;
+        }
+        return () -> {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                threads.writeLock().unlock();
+            }
+        };
+    }
+
     private FileChannel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
             AtomicFiles.createDirectories(file.getParent());

@@ -13,6 +13,7 @@ import java.util.Map;
  *   refs.json            name:tag → manifest digest
  *   cache/HEX.json       build cache records, each naming the blobs and layers it keeps alive
  *   tmp/                 files and directories being written; anything here is garbage to prune
+ *   exec/                the runtime's state and bundles while steps run (overlay mounts live in tmp/)
  *   gc.lock, refs.lock   file locks shared by all Slipway processes on this store
  * </pre>
  * Temporary files live inside the store so that renaming them into place never crosses a file system.
@@ -57,6 +58,11 @@ public record StoreRoot(Path dir) {
 
     public Path tmp() {
         return dir.resolve("tmp");
+    }
+
+    /** Where the build runtime keeps its state (runc's root, bundles) while steps run. */
+    public Path exec() {
+        return dir.resolve("exec");
     }
 
     public Path refsFile() {

@@ -6,34 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.analyze.AnalyzerTest;
 import dev.slipway.analyze.Fixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AnalyzeCommandsTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = Stream.concat(Stream.of("--root", tmp.resolve("root").toString()), Arrays.stream(args))
-                .toArray(String[]::new);
-        int exit = cl.execute(all);
-        return new Result(exit, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.in(tmp.resolve("root"), args);
     }
 
     private Path fixtureArchive() {
@@ -42,7 +26,7 @@ class AnalyzeCommandsTest {
 
     @Test
     void textReportShowsDiveAndCorrectedFigures() {
-        Result r = run("analyze", fixtureArchive().toString());
+        CliRun r = run("analyze", fixtureArchive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         // dive: Σmin / Σcum over the sightings worked out in AnalyzerTest: 15050 / 20950
         String efficiency = String.format(Locale.ROOT, "%.2f %%", 100.0 * 15050 / 20950);
@@ -56,7 +40,7 @@ class AnalyzeCommandsTest {
 
     @Test
     void jsonFormat() throws Exception {
-        Result r = run("analyze", "--format", "json", fixtureArchive().toString());
+        CliRun r = run("analyze", "--format", "json", fixtureArchive().toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("image").get("repository").asText()).isEqualTo("example/app");
@@ -67,7 +51,7 @@ class AnalyzeCommandsTest {
 
     @Test
     void ciFailsWithDefaultsAndSaysWhichRules() {
-        Result r = run("analyze", "--ci", fixtureArchive().toString());
+        CliRun r = run("analyze", "--ci", fixtureArchive().toString());
         assertThat(r.exit()).isEqualTo(1);
         // efficiency 0.72 < 0.9; user wasted 10900 / 13950 = 0.78 > 0.1
         assertThat(r.out()).contains("FAIL  lowestEfficiency (image efficiency is too low (efficiency=0.72 < threshold=0.9))")
@@ -79,7 +63,7 @@ class AnalyzeCommandsTest {
 
     @Test
     void ciPassesWithLooseFlagsAndWithADiveCiFile() throws Exception {
-        Result flags = run("analyze", "--ci", "--lowest-efficiency", "0.7", "--highestUserWastedPercent", "0.8",
+        CliRun flags = run("analyze", "--ci", "--lowest-efficiency", "0.7", "--highestUserWastedPercent", "0.8",
                 "--highest-wasted-bytes", "10900", fixtureArchive().toString());
         assertThat(flags.exit()).as(flags.out() + flags.err()).isZero();
         assertThat(flags.out()).contains("PASS [pass:3]");
@@ -87,7 +71,7 @@ class AnalyzeCommandsTest {
         Path config = tmp.resolve("rules.yaml");
         Files.writeString(config, "rules:\n  lowestEfficiency: 0.7\n  highestWastedBytes: 10kB\n"
                 + "  highestUserWastedPercent: disabled\n");
-        Result file = run("analyze", "--ci", "--ci-config", config.toString(), fixtureArchive().toString());
+        CliRun file = run("analyze", "--ci", "--ci-config", config.toString(), fixtureArchive().toString());
         assertThat(file.exit()).isEqualTo(1);
         assertThat(file.out()).contains("FAIL  highestWastedBytes (too many bytes wasted (wasted-bytes=10900 > threshold=10000))")
                 .contains("SKIP  highestUserWastedPercent (disabled)");
@@ -101,7 +85,7 @@ class AnalyzeCommandsTest {
                 .layer(new Fixture.Tar().file("hello", Fixture.bytes(3000, 9)), "ADD hello /", null);
         Path a = full.writeDockerArchive(tmp.resolve("a.tar"), "app:fat");
         Path b = base.writeDockerArchive(tmp.resolve("b.tar"), "app:slim");
-        Result r = run("compare", a.toString(), b.toString());
+        CliRun r = run("compare", a.toString(), b.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         long sizeA = full.tars().stream().mapToLong(t -> t.length).sum();
         long sizeB = base.tars().get(0).length;
@@ -125,7 +109,7 @@ class AnalyzeCommandsTest {
                         .file("etc/b", Fixture.bytes(250, 4)).file("etc/c", Fixture.bytes(1500, 5)), "a", null);
         Path a = before.writeDockerArchive(tmp.resolve("before.tar"), "x:1");
         Path b = after.writeDockerArchive(tmp.resolve("after.tar"), "x:2");
-        Result r = run("diff", a.toString(), b.toString());
+        CliRun r = run("diff", a.toString(), b.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("These entries have been added to .*after.tar:\nFILE\\s+SIZE\n/etc/c\\s+1.5kB\n")
                 .containsPattern("These entries have been deleted from .*before.tar:\nFILE\\s+SIZE\n/opt\\s+50B\n/opt/x\\s+50B\n")
@@ -135,10 +119,10 @@ class AnalyzeCommandsTest {
 
     @Test
     void badFormatAndMissingImageAreOneLineErrors() {
-        Result bad = run("analyze", "--format", "yaml", fixtureArchive().toString());
+        CliRun bad = run("analyze", "--format", "yaml", fixtureArchive().toString());
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).isEqualTo("error: unsupported --format yaml (use text, json or dive-json)\n");
-        Result missing = run("analyze", "nosuch:image");
+        CliRun missing = run("analyze", "nosuch:image");
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).startsWith("error: No such image");
     }

@@ -3,15 +3,12 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.testing.BusyboxRootfs;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code slipway build} and {@code slipway run} through the command line, on an imported busybox. */
 @Tag("integration")
@@ -19,21 +16,8 @@ class BuildRunCommandTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result slipway(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 2];
-        all[0] = "--root";
-        all[1] = tmp.resolve("root").toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int exit = cl.execute(all);
-        return new Result(exit, out.toString(), err.toString());
+    private CliRun slipway(String... args) {
+        return CliRun.in(tmp.resolve("root"), args);
     }
 
     @BeforeEach
@@ -58,7 +42,7 @@ class BuildRunCommandTest {
                 CMD ["sh", "-c", "echo $GREETING from $(pwd); cat /artifact"]
                 """);
         Path iid = tmp.resolve("iid");
-        Result b = slipway("build", "-t", "app:1", "-t", "app:2", "--build-arg", "GREETING=hello", "--label", "k=v",
+        CliRun b = slipway("build", "-t", "app:1", "-t", "app:2", "--build-arg", "GREETING=hello", "--label", "k=v",
                 "--iidfile", iid.toString(), ctx.toString());
         assertThat(b.exit()).as(b.err()).isZero();
         String id = Files.readString(iid);
@@ -67,11 +51,11 @@ class BuildRunCommandTest {
         assertThat(b.err()).containsPattern("#\\d+ \\[builder 2/2\\] RUN echo built > /artifact")
                 .containsPattern("#\\d+ DONE \\d+\\.\\ds").contains("naming to docker.io/library/app:2");
 
-        Result r = slipway("run", "--rm", "app:2");
+        CliRun r = slipway("run", "--rm", "app:2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("hello from /work\nbuilt\n");
 
-        Result over = slipway("run", "-e", "GREETING=bye", "-w", "/tmp", "app:1", "sh", "-c", "echo $GREETING $(pwd) $(id -u)");
+        CliRun over = slipway("run", "-e", "GREETING=bye", "-w", "/tmp", "app:1", "sh", "-c", "echo $GREETING $(pwd) $(id -u)");
         assertThat(over.out()).isEqualTo("bye /tmp 0\n");
         assertThat(slipway("run", "-u", "app", "app:1", "id", "-u").out()).isEqualTo("1000\n");
         assertThat(slipway("run", "--entrypoint", "cat", "app:1", "/artifact").out()).isEqualTo("built\n");
@@ -87,13 +71,13 @@ class BuildRunCommandTest {
     void aFailingBuildIsOneErrorLineAndTagsNothing() throws Exception {
         Path ctx = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:cli\nRUN echo oops; exit 4\n");
-        Result b = slipway("build", "-t", "bad:1", ctx.toString());
+        CliRun b = slipway("build", "-t", "bad:1", ctx.toString());
         assertThat(b.exit()).isEqualTo(1);
         assertThat(b.err()).contains("error: Dockerfile:2: process \"/bin/sh -c echo oops; exit 4\" did not complete "
                 + "successfully: exit code: 4").doesNotContain("at dev.slipway");
         assertThat(slipway("images").out()).doesNotContainPattern("(?m)^bad\\s");
 
-        Result missing = slipway("build", ctx.resolve("nope").toString());
+        CliRun missing = slipway("build", ctx.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(1);
         Files.writeString(ctx.resolve("Dockerfile"), "FROM nosuch:image\n");
         assertThat(slipway("build", ctx.toString()).err())

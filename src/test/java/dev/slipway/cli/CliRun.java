@@ -1,20 +1,17 @@
 package dev.slipway.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /** One in-process run of the slipway command line: its exit code and what it printed. */
-final class CliRun {
-    final int exit;
-    final String out;
-    final String err;
-
-    private CliRun(int exit, String out, String err) {
-        this.exit = exit;
-        this.out = out;
-        this.err = err;
-    }
+record CliRun(int exit, String out, String err) {
 
     static CliRun run(String... args) {
         CommandLine cl = SlipwayCommand.commandLine();
@@ -24,5 +21,23 @@ final class CliRun {
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute(args);
         return new CliRun(exit, out.toString(), err.toString());
+    }
+
+    /** {@code slipway --root ROOT ARGS...}. */
+    static CliRun in(Path root, String... args) {
+        List<String> all = new ArrayList<>(List.of("--root", root.toString()));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
+    /** Like {@link #in} with {@code stdin} as the process's standard input for the run. */
+    static CliRun in(Path root, String stdin, String... args) {
+        InputStream original = System.in;
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return in(root, args);
+        } finally {
+            System.setIn(original);
+        }
     }
 }

@@ -82,30 +82,30 @@ class ImageCommandsTest {
     void importThenListHistoryInspectTagRmi() throws IOException {
         CliRun imported = run("import", "-c", "CMD [\"sh\"]", "--change", "ENV A=b", "-c", "EXPOSE 80",
                 "-m", "hello", rootfs().toString(), "demo:1");
-        assertThat(imported.exit).as(imported.err).isZero();
-        assertThat(imported.out).matches("sha256:[0-9a-f]{64}\\n");
-        String id = imported.out.strip();
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).matches("sha256:[0-9a-f]{64}\\n");
+        String id = imported.out().strip();
 
         CliRun images = run("images");
-        String[] lines = images.out.split("\n");
+        String[] lines = images.out().split("\n");
         assertThat(lines[0]).matches("REPOSITORY +TAG +IMAGE ID +CREATED +SIZE");
         assertThat(lines[1]).matches("demo +1 +" + id.substring(7, 19) + " +(Less than a second|1 second|\\d+ seconds) ago +\\d+(\\.\\d+)?kB");
-        assertThat(run("images", "-q").out).isEqualTo(id.substring(7, 19) + "\n");
-        assertThat(run("images", "-q", "--no-trunc").out).isEqualTo(id + "\n");
-        assertThat(run("images", "other").out.split("\n")).hasSize(1);
-        JsonNode row = new ObjectMapper().readTree(run("images", "--format", "json").out);
+        assertThat(run("images", "-q").out()).isEqualTo(id.substring(7, 19) + "\n");
+        assertThat(run("images", "-q", "--no-trunc").out()).isEqualTo(id + "\n");
+        assertThat(run("images", "other").out().split("\n")).hasSize(1);
+        JsonNode row = new ObjectMapper().readTree(run("images", "--format", "json").out());
         assertThat(row.get("Repository").asText()).isEqualTo("demo");
         assertThat(row.get("Tag").asText()).isEqualTo("1");
 
         CliRun history = run("history", "demo:1");
-        assertThat(history.exit).as(history.err).isZero();
-        assertThat(history.out.split("\n")[0]).matches("IMAGE +CREATED +CREATED BY +SIZE +COMMENT");
-        assertThat(history.out.split("\n")[1]).startsWith(id.substring(7, 19)).endsWith("hello");
-        assertThat(run("history", "-H=false", "demo:1").out.split("\n")[0]).contains("CREATED AT");
+        assertThat(history.exit()).as(history.err()).isZero();
+        assertThat(history.out().split("\n")[0]).matches("IMAGE +CREATED +CREATED BY +SIZE +COMMENT");
+        assertThat(history.out().split("\n")[1]).startsWith(id.substring(7, 19)).endsWith("hello");
+        assertThat(run("history", "-H=false", "demo:1").out().split("\n")[0]).contains("CREATED AT");
 
         CliRun inspect = run("inspect", "demo:1");
-        JsonNode doc = new ObjectMapper().readTree(inspect.out).get(0);
-        assertThat(inspect.out).startsWith("[\n    {\n        \"Id\": \"" + id + "\"");
+        JsonNode doc = new ObjectMapper().readTree(inspect.out()).get(0);
+        assertThat(inspect.out()).startsWith("[\n    {\n        \"Id\": \"" + id + "\"");
         assertThat(doc.get("RepoTags").get(0).asText()).isEqualTo("demo:1");
         assertThat(doc.at("/Config/Cmd/0").asText()).isEqualTo("sh");
         assertThat(doc.at("/Config/Env/0").asText()).isEqualTo("A=b");
@@ -113,19 +113,19 @@ class ImageCommandsTest {
         assertThat(doc.at("/RootFS/Layers")).hasSize(1);
         assertThat(doc.get("Comment").asText()).isEqualTo("hello");
 
-        assertThat(run("tag", id.substring(7, 15), "other/name:2").exit).isZero();
-        assertThat(run("images").out).contains("other/name", "demo");
+        assertThat(run("tag", id.substring(7, 15), "other/name:2").exit()).isZero();
+        assertThat(run("images").out()).contains("other/name", "demo");
         CliRun conflict = run("rmi", id.substring(7, 19));
-        assertThat(conflict.exit).isEqualTo(1);
-        assertThat(conflict.err).contains("must be forced");
+        assertThat(conflict.exit()).isEqualTo(1);
+        assertThat(conflict.err()).contains("must be forced");
 
         CliRun untag = run("rmi", "demo:1");
-        assertThat(untag.out).isEqualTo("Untagged: demo:1\n");
+        assertThat(untag.out()).isEqualTo("Untagged: demo:1\n");
         assertThat(blobCount()).isEqualTo(3);
         CliRun removed = run("rmi", "other/name:2");
-        assertThat(removed.out).isEqualTo("Untagged: other/name:2\nDeleted: " + id + "\n");
+        assertThat(removed.out()).isEqualTo("Untagged: other/name:2\nDeleted: " + id + "\n");
         assertThat(blobCount()).isZero();
-        assertThat(run("images", "-q").out).isEmpty();
+        assertThat(run("images", "-q").out()).isEmpty();
     }
 
     @Test
@@ -136,8 +136,8 @@ class ImageCommandsTest {
                 new String[] {"etc/", "dir", ""}, new String[] {"bin/", "dir", ""}));
         run("import", plain.toString(), "a");
         run("import", gz.toString(), "b");
-        JsonNode a = new ObjectMapper().readTree(run("inspect", "a").out).get(0);
-        JsonNode b = new ObjectMapper().readTree(run("inspect", "b").out).get(0);
+        JsonNode a = new ObjectMapper().readTree(run("inspect", "a").out()).get(0);
+        JsonNode b = new ObjectMapper().readTree(run("inspect", "b").out()).get(0);
         assertThat(a.at("/RootFS/Layers/0").asText()).isEqualTo(b.at("/RootFS/Layers/0").asText()).startsWith("sha256:");
     }
 
@@ -157,12 +157,12 @@ class ImageCommandsTest {
         int i = 0;
         for (String[][] entries : hostile) {
             CliRun r = run("import", write("hostile" + i++ + ".tar", tar(false, entries)).toString(), "bad");
-            assertThat(r.exit).as(Arrays.deepToString(entries)).isEqualTo(1);
-            assertThat(r.err).startsWith("error: refusing archive entry").doesNotContain("\tat ");
-            assertThat(r.err.strip().lines()).hasSize(1);
+            assertThat(r.exit()).as(Arrays.deepToString(entries)).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: refusing archive entry").doesNotContain("\tat ");
+            assertThat(r.err().strip().lines()).hasSize(1);
         }
         assertThat(blobCount()).isZero();
-        assertThat(run("images", "-q").out).isEmpty();
+        assertThat(run("images", "-q").out()).isEmpty();
         try (Stream<Path> s = Files.list(outside)) {
             assertThat(s).isEmpty();
         }
@@ -174,24 +174,24 @@ class ImageCommandsTest {
         byte[] whole = Files.readAllBytes(rootfs());
         Path cut = write("cut.tar", Arrays.copyOf(whole, 700));
         CliRun r = run("import", cut.toString(), "cut");
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.err).startsWith("error: ").contains("truncated");
-        assertThat(r.err.strip().lines()).hasSize(1);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains("truncated");
+        assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(blobCount()).isZero();
     }
 
     @Test
     void unknownImageAndCorruptBlobAreOneLineErrors() throws IOException {
         CliRun unknown = run("history", "nope");
-        assertThat(unknown.exit).isEqualTo(1);
-        assertThat(unknown.err).isEqualTo("error: No such image: nope:latest\n");
+        assertThat(unknown.exit()).isEqualTo(1);
+        assertThat(unknown.err()).isEqualTo("error: No such image: nope:latest\n");
 
-        String id = run("import", rootfs().toString(), "x").out.strip();
+        String id = run("import", rootfs().toString(), "x").out().strip();
         Files.writeString(tmp.resolve("root/blobs/sha256/" + id.substring(7)), "{\"tampered\":true}");
         CliRun corrupt = run("inspect", "x");
-        assertThat(corrupt.exit).isEqualTo(1);
-        assertThat(corrupt.err).contains(id, "corrupt");
-        assertThat(corrupt.err.strip().lines()).hasSize(1);
+        assertThat(corrupt.exit()).isEqualTo(1);
+        assertThat(corrupt.err()).contains(id, "corrupt");
+        assertThat(corrupt.err().strip().lines()).hasSize(1);
     }
 
     @Test
@@ -199,7 +199,7 @@ class ImageCommandsTest {
         Files.createDirectories(tmp.resolve("root/tmp"));
         Files.write(tmp.resolve("root/tmp/blob-1-leftover"), new byte[12_345]);
         CliRun r = run("prune", "-f");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).isEqualTo("Total reclaimed space: 12.35kB\n");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("Total reclaimed space: 12.35kB\n");
     }
 }

@@ -16,10 +16,6 @@ import dev.slipway.registry.TestRegistry;
 import dev.slipway.registry.TransferListener;
 import dev.slipway.store.Store;
 import dev.slipway.store.StoreRoot;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +50,6 @@ class RegistryCommandsTest {
     Path work;
 
     private final List<String> printed = new ArrayList<>();
-    private final InputStream originalIn = System.in;
 
     @BeforeAll
     static void startRegistry() throws Exception {
@@ -73,36 +68,25 @@ class RegistryCommandsTest {
     }
 
     @AfterEach
-    void restoreStdinAndCheckNoLeak() {
-        System.setIn(originalIn);
+    void checkNoLeak() {
         String base64 = Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
         for (String output : printed) {
             assertThat(output).doesNotContain(PASSWORD).doesNotContain(base64);
         }
     }
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result slipway(String stdin, String... args) {
+    private CliRun slipway(String stdin, String... args) {
         return slipwayIn(work.resolve("root"), stdin, args);
     }
 
-    private Result slipwayIn(Path root, String stdin, String... args) {
-        if (stdin != null) {
-            System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        }
-        List<String> all = new ArrayList<>(List.of("--debug", "--root", root.toString()));
+    private CliRun slipwayIn(Path root, String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("--debug"));
         all.addAll(List.of(args));
-        picocli.CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(all.toArray(String[]::new));
-        printed.add(out.toString());
-        printed.add(err.toString());
-        return new Result(exit, out.toString(), err.toString());
+        String[] argv = all.toArray(String[]::new);
+        CliRun r = stdin == null ? CliRun.in(root, argv) : CliRun.in(root, stdin, argv);
+        printed.add(r.out());
+        printed.add(r.err());
+        return r;
     }
 
     private String config() {
@@ -120,7 +104,7 @@ class RegistryCommandsTest {
 
     @Test
     void wrongPasswordIsRefusedAndNothingIsWritten() {
-        Result r = slipway("not-" + PASSWORD + "\n", "login", "--config", config(), "-u", USER, "--password-stdin",
+        CliRun r = slipway("not-" + PASSWORD + "\n", "login", "--config", config(), "-u", USER, "--password-stdin",
                 registry.host());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("error: login to " + registry.host() + " failed: the credentials were refused");
@@ -130,7 +114,7 @@ class RegistryCommandsTest {
 
     @Test
     void loginPushPullLogout() throws Exception {
-        Result login = slipway(PASSWORD + "\n", "login", "--config", config(), "-u", USER, "--password-stdin",
+        CliRun login = slipway(PASSWORD + "\n", "login", "--config", config(), "-u", USER, "--password-stdin",
                 registry.host());
         assertThat(login.exit()).as(login.err()).isZero();
         assertThat(login.out()).isEqualTo("Login Succeeded\n");
@@ -142,7 +126,7 @@ class RegistryCommandsTest {
 
         Store store = new Store(new StoreRoot(work.resolve("root")), Clock.systemUTC());
         TestImage.Written image = TestImage.create(store, registry.host() + "/cli/app:1", 2, 20_000, 7, false);
-        Result push = slipway(null, "push", "--config", config(), registry.host() + "/cli/app:1",
+        CliRun push = slipway(null, "push", "--config", config(), registry.host() + "/cli/app:1",
                 registry.host() + "/cli/copy:2");
         assertThat(push.exit()).as(push.err()).isZero();
         assertThat(push.out()).startsWith("The push refers to repository [" + registry.host() + "/cli/copy]\n")
@@ -150,7 +134,7 @@ class RegistryCommandsTest {
         assertThat(push.out().lines().filter(l -> l.matches("[0-9a-f]{12}: (Pushed \\(.*\\)|Mounted from cli/app)")))
                 .hasSize(3);
 
-        Result pull = slipwayIn(work.resolve("other"), null, "pull", "--config", config(),
+        CliRun pull = slipwayIn(work.resolve("other"), null, "pull", "--config", config(),
                 registry.host() + "/cli/copy:2");
         assertThat(pull.exit()).as(pull.err()).isZero();
         List<String> lines = pull.out().lines().toList();
@@ -163,23 +147,23 @@ class RegistryCommandsTest {
         assertThat(other.references().get(ImageReference.parse(registry.host() + "/cli/copy:2")).orElseThrow().target())
                 .isEqualTo(image.manifest());
 
-        Result again = slipwayIn(work.resolve("other"), null, "pull", "--config", config(),
+        CliRun again = slipwayIn(work.resolve("other"), null, "pull", "--config", config(),
                 registry.host() + "/cli/copy:2");
         assertThat(again.out()).contains("Status: Image is up to date for " + registry.host() + "/cli/copy:2");
 
-        Result logout = slipway(null, "logout", "--config", config(), registry.host());
+        CliRun logout = slipway(null, "logout", "--config", config(), registry.host());
         assertThat(logout.out()).isEqualTo("Removing login credentials for " + registry.host() + "\n");
         assertThat(Files.readString(configFile)).doesNotContain(registry.host());
-        Result refused = slipway(null, "pull", "--config", config(), registry.host() + "/cli/copy:2");
+        CliRun refused = slipway(null, "pull", "--config", config(), registry.host() + "/cli/copy:2");
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("error: ").contains("401");
-        Result notLoggedIn = slipway(null, "logout", "--config", config(), registry.host());
+        CliRun notLoggedIn = slipway(null, "logout", "--config", config(), registry.host());
         assertThat(notLoggedIn.out()).isEqualTo("Not logged in to " + registry.host() + "\n");
     }
 
     @Test
     void passwordOnTheCommandLineWorksButWarns() {
-        Result r = slipway(null, "login", "--config", config(), "-u", USER, "-p", PASSWORD, registry.host());
+        CliRun r = slipway(null, "login", "--config", config(), "-u", USER, "-p", PASSWORD, registry.host());
         assertThat(r.exit()).isZero();
         assertThat(r.err()).contains("WARNING! Using --password via the CLI is insecure");
         assertThat(r.out()).doesNotContain(PASSWORD);

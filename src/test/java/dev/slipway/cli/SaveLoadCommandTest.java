@@ -49,10 +49,10 @@ class SaveLoadCommandTest {
         CliRun save = run("--root", dir.resolve("a").toString(), "save", "-o", archive.toString(), "demo:1");
         CliRun load = run("--root", dir.resolve("b").toString(), "load", "-i", archive.toString());
 
-        assertThat(save.exit).as(save.err).isZero();
+        assertThat(save.exit()).as(save.err()).isZero();
         assertThat(Files.exists(archive)).isTrue();
-        assertThat(load.exit).as(load.err).isZero();
-        assertThat(load.out).isEqualTo("Loaded image: demo:1" + System.lineSeparator());
+        assertThat(load.exit()).as(load.err()).isZero();
+        assertThat(load.out()).isEqualTo("Loaded image: demo:1" + System.lineSeparator());
         Store loaded = Store.open(dir.resolve("b"));
         Digest manifest = loaded.references().get(ImageReference.parse("demo:1")).orElseThrow().target();
         assertThat(ImageJson.readManifest(loaded.content().read(manifest)).config().digest()).isEqualTo(imageId);
@@ -66,23 +66,23 @@ class SaveLoadCommandTest {
         CliRun export = run("--root", root, "export-oci", "demo:1", dir.resolve("layout").toString());
         CliRun tar = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo");
 
-        assertThat(export.exit).as(export.err).isZero();
+        assertThat(export.exit()).as(export.err()).isZero();
         assertThat(dir.resolve("layout/index.json")).exists();
-        assertThat(tar.exit).isOne();
-        assertThat(tar.err).isEqualTo("error: No such image: demo:latest" + System.lineSeparator());
+        assertThat(tar.exit()).isOne();
+        assertThat(tar.err()).isEqualTo("error: No such image: demo:latest" + System.lineSeparator());
         CliRun tagged = run("--root", root, "save", "--format", "oci", "-o", dir.resolve("oci.tar").toString(), "demo:1");
-        assertThat(tagged.exit).as(tagged.err).isZero();
+        assertThat(tagged.exit()).as(tagged.err()).isZero();
         CliRun load = run("--root", dir.resolve("c").toString(), "load", "-q", "-i", dir.resolve("oci.tar").toString());
-        assertThat(load.exit).as(load.err).isZero();
-        assertThat(load.out).isEmpty();
+        assertThat(load.exit()).as(load.err()).isZero();
+        assertThat(load.out()).isEmpty();
     }
 
     @Test
     void loadOfAMissingFileIsOneLineError() {
         CliRun load = run("--root", dir.resolve("b").toString(), "load", "-i", dir.resolve("nope.tar").toString());
 
-        assertThat(load.exit).isOne();
-        assertThat(load.err).startsWith("error: open ").endsWith("nope.tar: no such file or directory"
+        assertThat(load.exit()).isOne();
+        assertThat(load.err()).startsWith("error: open ").endsWith("nope.tar: no such file or directory"
                 + System.lineSeparator());
     }
 }

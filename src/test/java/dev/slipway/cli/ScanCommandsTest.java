@@ -7,41 +7,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ScanCommandsTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = Stream.concat(Stream.of("--root", tmp.resolve("root").toString()), Arrays.stream(args))
-                .toArray(String[]::new);
-        return new Result(cl.execute(all), out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.in(tmp.resolve("root"), args);
     }
 
     private Path rootfs(String name, String status) throws IOException {
@@ -98,11 +83,11 @@ class ScanCommandsTest {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort();
-            Result update = run("db", "update", "--url", url, "--ecosystem", "Debian");
+            CliRun update = run("db", "update", "--url", url, "--ecosystem", "Debian");
             assertThat(update.exit()).as(update.err()).isZero();
             assertThat(update.out()).contains("Debian: 1 advisories");
             assertThat(requested).containsExactly("/Debian/all.zip");
-            Result missing = run("db", "update", "--url", url, "--ecosystem", "Nope");
+            CliRun missing = run("db", "update", "--url", url, "--ecosystem", "Nope");
             assertThat(missing.exit()).isEqualTo(1);
             assertThat(missing.err()).contains("HTTP 404");
         } finally {
@@ -114,34 +99,34 @@ class ScanCommandsTest {
         assertThat(run("import", rootfs("big", big).toString(), "big:1").exit()).isZero();
         assertThat(run("import", rootfs("small", small).toString(), "small:1").exit()).isZero();
 
-        Result scan = run("scan", "big:1", "--exit-code", "3");
+        CliRun scan = run("scan", "big:1", "--exit-code", "3");
         assertThat(scan.exit()).as(scan.err()).isEqualTo(3);
         assertThat(scan.out()).contains("libssl3", "DSA-5532-1", "HIGH", "3.0.11-1~deb12u2", "Total: 2 (CRITICAL: 0, HIGH: 2");
 
-        Result filtered = run("scan", "big:1", "--severity", "CRITICAL", "--exit-code", "3");
+        CliRun filtered = run("scan", "big:1", "--severity", "CRITICAL", "--exit-code", "3");
         assertThat(filtered.exit()).isZero();
         assertThat(filtered.out()).contains("Total: 0");
 
-        Result json = run("scan", "small:1", "--format", "json", "--exit-code", "3");
+        CliRun json = run("scan", "small:1", "--format", "json", "--exit-code", "3");
         assertThat(json.exit()).isZero();
         JsonNode report = new ObjectMapper().readTree(json.out());
         assertThat(report.path("packages").asInt()).isEqualTo(1);
         assertThat(report.path("vulnerabilities")).isEmpty();
 
-        Result sarif = run("scan", "big:1", "--format", "sarif");
+        CliRun sarif = run("scan", "big:1", "--format", "sarif");
         JsonNode s = new ObjectMapper().readTree(sarif.out());
         assertThat(s.path("runs").get(0).path("results")).hasSize(2);
 
-        Result compare = run("scan", "--compare", "big:1", "small:1");
+        CliRun compare = run("scan", "--compare", "big:1", "small:1");
         assertThat(compare.exit()).as(compare.err()).isZero();
         assertThat(compare.out()).contains("Packages only in big:1 (3)", "Packages only in small:1 (1)",
                 "Vulnerabilities only in big:1 (2)");
 
-        Result sbom = run("sbom", "small:1", "--format", "spdx", "-o", tmp.resolve("sbom.json").toString());
+        CliRun sbom = run("sbom", "small:1", "--format", "spdx", "-o", tmp.resolve("sbom.json").toString());
         assertThat(sbom.exit()).isZero();
         assertThat(Files.readString(tmp.resolve("sbom.json"))).contains("pkg:deb/debian/libssl3@3.0.11-1~deb12u2");
 
-        Result noDb = run("scan", "big:1", "--db", tmp.resolve("nowhere").toString());
+        CliRun noDb = run("scan", "big:1", "--db", tmp.resolve("nowhere").toString());
         assertThat(noDb.exit()).isEqualTo(1);
         assertThat(noDb.err()).contains("does not exist");
     }

@@ -13,21 +13,21 @@ class SlipwayCommandTest {
     @Test
     void versionNamesTheProjectVersion() {
         CliRun r = run("--version");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).matches("slipway \\d+\\.\\d+\\.\\d+\\S*\\s*");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).matches("slipway \\d+\\.\\d+\\.\\d+\\S*\\s*");
     }
 
     @Test
     void helpListsGlobalOptions() {
         CliRun r = run("--help");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("--root=DIR", "--debug");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--root=DIR", "--debug");
     }
 
     @Test
     void unknownCommandIsAUsageErrorWithoutStackTrace() {
         CliRun r = run("frobnicate");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.err).contains("frobnicate").doesNotContain("at dev.slipway");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("frobnicate").doesNotContain("at dev.slipway");
     }
 }

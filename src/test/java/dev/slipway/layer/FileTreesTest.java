@@ -37,4 +37,16 @@ class FileTreesTest {
         assertThat(Files.exists(link, LinkOption.NOFOLLOW_LINKS)).isFalse();
         assertThat(dir.resolve("target")).isDirectory();
     }
+
+    @Test
+    void deletesATreeHoldingAModeZeroDirectory() throws IOException {
+        // overlayfs leaves its work/work directory with mode 000.
+        Path work = Files.createDirectories(dir.resolve("area/work/work"));
+        Files.writeString(Files.createDirectories(work.resolve("inner")).resolve("f"), "x");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("---------"));
+
+        FileTrees.delete(dir.resolve("area"));
+
+        assertThat(dir.resolve("area")).doesNotExist();
+    }
 }

@@ -39,6 +39,12 @@ public final class CrashChild {
                     store.references().set(ImageReference.parse(args[2] + ":" + i), manifest.digest());
                 }
             }
+            case "session" -> {
+                try (Store.Session session = store.session()) {
+                    ready();
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+            }
             default -> throw new IllegalArgumentException(args[1]);
         }
     }

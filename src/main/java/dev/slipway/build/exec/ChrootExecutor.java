@@ -2,6 +2,7 @@ package dev.slipway.build.exec;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.HostCommand;
+import dev.slipway.store.RuntimeLeftovers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,22 @@ public final class ChrootExecutor implements Executor {
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
         }
+    }
+
+    /** Its mounts die with the step's private namespace; only the bundles stay behind. */
+    @Override
+    public RuntimeLeftovers leftovers() {
+        return new RuntimeLeftovers() {
+            @Override
+            public boolean present() {
+                return Sandbox.hasEntries(stateDir.resolve("bundles"));
+            }
+
+            @Override
+            public void clean() {
+                Sandbox.removeBundles(stateDir);
+            }
+        };
     }
 
     /** The shell script run inside the new namespaces (host tools, before the chroot). */

@@ -1,6 +1,7 @@
 package dev.slipway.build.exec;
 
 import dev.slipway.build.snapshot.HostCommand;
+import dev.slipway.store.RuntimeLeftovers;
 
 import java.nio.file.Path;
 
@@ -8,6 +9,9 @@ import java.nio.file.Path;
 public interface Executor {
 
     ExecResult run(ExecSpec spec, OutputSink sink);
+
+    /** What a process killed while this runtime ran a step leaves behind, for {@code Store.recover}. */
+    RuntimeLeftovers leftovers();
 
     /**
      * runc when it is on the PATH, else (or with {@code SLIPWAY_RUNTIME=chroot}) the

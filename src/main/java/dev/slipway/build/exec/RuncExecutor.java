@@ -2,6 +2,7 @@ package dev.slipway.build.exec;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.HostCommand;
+import dev.slipway.store.RuntimeLeftovers;
 
 import java.io.File;
 import java.io.IOException;
@@ -38,6 +39,30 @@ public final class RuncExecutor implements Executor {
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Containers whose build was killed keep running (runc run outlives the JVM that started it) and
+     * keep their bundle; the store asks to end them once it knows no build is live.
+     */
+    @Override
+    public RuntimeLeftovers leftovers() {
+        Path runcRoot = stateDir.resolve("runc");
+        return new RuntimeLeftovers() {
+            @Override
+            public boolean present() {
+                return Sandbox.hasEntries(runcRoot) || Sandbox.hasEntries(stateDir.resolve("bundles"));
+            }
+
+            @Override
+            public void clean() {
+                for (Path container : Sandbox.entries(runcRoot)) {
+                    HostCommand.run(List.of("runc", "--root", runcRoot.toString(), "delete", "--force",
+                            container.getFileName().toString()), null);
+                }
+                Sandbox.removeBundles(stateDir);
+            }
+        };
     }
 
     /** Starting a runtime process and following its output, shared by both executors. */

@@ -48,6 +48,28 @@ final class Sandbox implements AutoCloseable {
         this.bundle = bundle;
     }
 
+    static boolean hasEntries(Path dir) {
+        return !entries(dir).isEmpty();
+    }
+
+    static List<Path> entries(Path dir) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Removes the bundles of steps whose process is gone (only safe when no step is running). */
+    static void removeBundles(Path stateDir) {
+        for (Path bundle : entries(stateDir.resolve("bundles"))) {
+            HostCommand.deleteTree(bundle);
+        }
+    }
+
     static String newId() {
         byte[] b = new byte[8];
         RANDOM.nextBytes(b);

@@ -1,0 +1,122 @@
+package dev.slipway.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Mounts a killed build left behind: a step's overlay (or a bind under it) stays attached to the
+ * host after its process is gone, since nothing in the kernel ties a mount to the process that made it.
+ */
+final class StaleMounts {
+    private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+
+    private StaleMounts() {
+    }
+
+    /** Mount points strictly inside any of {@code dirs}, deepest first (so inner mounts go before outer ones). */
+    static List<Path> under(List<Path> dirs) {
+        return under(dirs, readMountinfo());
+    }
+
+    static List<Path> under(List<Path> dirs, List<String> mountinfo) {
+        List<Path> real = new ArrayList<>();
+        for (Path d : dirs) {
+            real.add(realPath(d));
+        }
+        List<Path> found = new ArrayList<>();
+        for (String line : mountinfo) {
+            Path point = mountPoint(line);
+            if (point == null) {
+                continue;
+            }
+            for (Path d : real) {
+                if (point.startsWith(d) && !point.equals(d)) {
+                    found.add(point);
+                    break;
+                }
+            }
+        }
+        found.sort(Comparator.comparingInt(Path::getNameCount).reversed().thenComparing(Comparator.naturalOrder()));
+        return found.stream().distinct().toList();
+    }
+
+    /** Field 5 of a mountinfo line, with the kernel's octal escapes (space, tab, newline, backslash) undone. */
+    static Path mountPoint(String line) {
+        String[] fields = line.split(" ");
+        if (fields.length < 5 || !fields[4].startsWith("/")) {
+            return null;
+        }
+        String raw = fields[4];
+        StringBuilder out = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '\\' && isOctal(raw, i + 1)) {
+                out.append((char) Integer.parseInt(raw.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return Path.of(out.toString());
+    }
+
+    private static boolean isOctal(String s, int from) {
+        if (from + 3 > s.length()) {
+            return false;
+        }
+        for (int i = from; i < from + 3; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Detaches {@code point}; a mount still busy (a runtime process of the dead build may hold it) is
+     * detached lazily, which frees it once its last user goes. Returns whether it is gone.
+     */
+    static boolean unmount(Path point) {
+        return run("umount", point.toString()) || run("umount", "--lazy", point.toString());
+    }
+
+    private static boolean run(String... argv) {
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<String> readMountinfo() {
+        try {
+            return Files.readAllLines(MOUNTINFO);
+        } catch (IOException e) {
+            // No /proc: nothing can be listed, so nothing is unmounted.
+            return List.of();
+        }
+    }
+
+    private static Path realPath(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+}
