@@ -631,6 +631,19 @@ public final class RegistryClient {
             }
         } finally {
             pool.shutdownNow();
+            awaitQuietly(pool);
+        }
+    }
+
+    /**
+     * Waits for cancelled transfers to stop, so that a failed pull or push returns only once no
+     * thread is still writing a temp file; an interrupt only shortens the wait.
+     */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
