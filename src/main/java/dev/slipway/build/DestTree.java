@@ -1,15 +1,11 @@
 package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.RootPath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.List;
 
 /**
  * The destination root of a COPY. Paths are resolved like BuildKit's {@code fs.RootPath}:
@@ -18,7 +14,6 @@ import java.util.List;
  * BuildKit's {@code MkdirAll} does.
  */
 final class DestTree {
-    private static final int MAX_LINKS = 255;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path root;
@@ -56,61 +51,17 @@ final class DestTree {
      * {@code createLast}. A symlink as the last component is followed.
      */
     private Path resolve(String abs, boolean createLast) throws IOException {
-        Deque<String> todo = new ArrayDeque<>(SourceTree.split(abs));
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            done.add(c);
-            Path host = host(done);
-            BasicFileAttributes a = lstat(host);
+        return RootPath.join(root, RootPath.walk(root, abs, (rel, host, a, more) -> {
             if (a == null) {
-                if (todo.isEmpty() && !createLast) {
-                    return host;
+                if (more || createLast) {
+                    Files.createDirectory(host);
+                    FileCopier.setOwner(host, creator);
+                    Files.setAttribute(host, "unix:mode", 0755, NOFOLLOW);
                 }
-                Files.createDirectory(host);
-                FileCopier.setOwner(host, creator);
-                Files.setAttribute(host, "unix:mode", 0755, NOFOLLOW);
-            } else if (a.isSymbolicLink()) {
-                if (++links > MAX_LINKS) {
-                    throw new SlipwayException("too many levels of symbolic links: /" + SourceTree.clean(abs));
-                }
-                String target = Files.readSymbolicLink(host).toString();
-                done.remove(done.size() - 1);
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> t = SourceTree.split(target);
-                for (int i = t.size() - 1; i >= 0; i--) {
-                    todo.addFirst(t.get(i));
-                }
-            } else if (!a.isDirectory() && !todo.isEmpty()) {
-                throw new SlipwayException("cannot copy to /" + SourceTree.clean(abs) + ": /"
-                        + String.join("/", done) + " is not a directory");
+            } else if (!a.isSymbolicLink() && !a.isDirectory() && more) {
+                throw new SlipwayException("cannot copy to /" + SourceTree.clean(abs) + ": /" + rel + " is not a directory");
             }
-        }
-        return host(done);
-    }
-
-    private Path host(List<String> parts) {
-        Path p = root;
-        for (String c : parts) {
-            p = p.resolve(c);
-        }
-        return p;
-    }
-
-    static BasicFileAttributes lstat(Path p) {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
-        } catch (IOException e) {
-            return null;
-        }
+            return true;
+        }));
     }
 }

@@ -1,6 +1,7 @@
 package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.RootPath;
 import dev.slipway.build.exec.UserResolver;
 import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.GoGlob;
@@ -388,7 +389,7 @@ public final class FileCopier {
             Path src = tree.host(real);
             Map<String, Object> a = stat(src);
             int mode = (int) a.get("mode");
-            BasicFileAttributes existing = DestTree.lstat(target);
+            BasicFileAttributes existing = RootPath.lstat(target);
             switch (mode & S_IFMT) {
                 case S_IFDIR -> {
                     ensureDirectory(target);
@@ -422,7 +423,7 @@ public final class FileCopier {
         }
 
         private void ensureDirectory(Path target) throws IOException {
-            BasicFileAttributes existing = DestTree.lstat(target);
+            BasicFileAttributes existing = RootPath.lstat(target);
             if (existing == null) {
                 Files.createDirectory(target);
             } else if (!existing.isDirectory()) {
@@ -506,7 +507,7 @@ public final class FileCopier {
 
         /** Moves a fully written temporary file into place, replacing a file or symlink there. */
         private void place(Path tmp, Path target) throws IOException {
-            BasicFileAttributes existing = DestTree.lstat(target);
+            BasicFileAttributes existing = RootPath.lstat(target);
             if (existing != null && existing.isDirectory()) {
                 Files.deleteIfExists(tmp);
                 throw new SlipwayException("cannot replace directory " + display(target) + " with a file");

@@ -1,6 +1,7 @@
 package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.exec.RootPath;
 import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.GoGlob;
 import java.io.IOException;
@@ -24,7 +25,6 @@ import java.util.stream.Stream;
  * nothing outside the root is ever read.
  */
 final class SourceTree {
-    private static final int MAX_LINKS = 255;
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final Path root;
@@ -70,41 +70,13 @@ final class SourceTree {
      * leads to, following every symlink on the way; null when it does not exist in this tree.
      */
     String resolve(String path) {
-        Deque<String> todo = new ArrayDeque<>(split(path));
-        List<String> done = new ArrayList<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            done.add(c);
-            String rel = String.join("/", done);
-            BasicFileAttributes a = lstat(rel);
-            if (a == null || !isVisible(rel, a)) {
-                return null;
-            }
-            if (a.isSymbolicLink()) {
-                if (++links > MAX_LINKS) {
-                    throw new SlipwayException("too many levels of symbolic links: /" + path);
-                }
-                String target = readLink(rel);
-                done.remove(done.size() - 1);
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> t = split(target);
-                for (int i = t.size() - 1; i >= 0; i--) {
-                    todo.addFirst(t.get(i));
-                }
-            } else if (!a.isDirectory() && !todo.isEmpty()) {
-                return null;
-            }
+        try {
+            List<String> done = RootPath.walk(root, path, (rel, host, a, more) ->
+                    a != null && isVisible(rel, a) && (a.isSymbolicLink() || a.isDirectory() || !more));
+            return done == null ? null : String.join("/", done);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return String.join("/", done);
     }
 
     String readLink(String rel) {
@@ -203,13 +175,7 @@ final class SourceTree {
     }
 
     static List<String> split(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (!c.isEmpty() && !c.equals(".")) {
-                out.add(c);
-            }
-        }
-        return out;
+        return RootPath.split(path);
     }
 
     /** Go's filepath.Clean of {@code "/" + path}, without the leading slash: {@code ..} cannot climb out. */

@@ -2,6 +2,7 @@ package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.Executor;
+import dev.slipway.build.exec.RootPath;
 import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshotter;
 import dev.slipway.store.Store;
@@ -11,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 
@@ -109,58 +107,7 @@ final class Workspace {
      * a context or an image holds can point outside it.
      */
     Path inside(Path root, String path) {
-        Deque<String> todo = new ArrayDeque<>(split(path));
-        List<String> done = new ArrayList<>();
-        int hops = 0;
-        while (!todo.isEmpty()) {
-            String c = todo.pollFirst();
-            if (c.equals("..")) {
-                if (!done.isEmpty()) {
-                    done.remove(done.size() - 1);
-                }
-                continue;
-            }
-            done.add(c);
-            Path p = join(root, done);
-            if (Files.isSymbolicLink(p)) {
-                if (++hops > 255) {
-                    throw new SlipwayException("too many levels of symbolic links in " + path);
-                }
-                String target;
-                try {
-                    target = Files.readSymbolicLink(p).toString();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                done.remove(done.size() - 1);
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                List<String> rest = split(target);
-                for (int i = rest.size() - 1; i >= 0; i--) {
-                    todo.addFirst(rest.get(i));
-                }
-            }
-        }
-        return join(root, done);
-    }
-
-    private static List<String> split(String path) {
-        List<String> out = new ArrayList<>();
-        for (String c : path.split("/")) {
-            if (!c.isEmpty() && !c.equals(".")) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    private static Path join(Path root, List<String> comps) {
-        Path p = root;
-        for (String c : comps) {
-            p = p.resolve(c);
-        }
-        return p;
+        return RootPath.host(root, path);
     }
 
     /** Copies a file or tree with its owners, modes and times (cp -a). */

@@ -52,7 +52,7 @@ class BuildRegistryTest {
         Path tar = tmp.resolve("rootfs-" + root + ".tar");
         Process p = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
         assertThat(p.waitFor()).isZero();
-        assertThat(slipway(root, "import", tar.toString(), "busybox:cli").exit).isZero();
+        assertThat(slipway(root, "import", tar.toString(), "busybox:cli").exit()).isZero();
     }
 
     @Test
@@ -67,14 +67,14 @@ class BuildRegistryTest {
         String one = registry.host() + "/pushed/app:1";
         String two = registry.host() + "/pushed/app:2";
         CliRun b = slipway("a", "build", "-t", one, "-t", two, "--push", ctx.toString());
-        assertThat(b.exit).as(b.err).isZero();
-        String id = b.out.strip();
-        assertThat(b.err).contains("pushing manifest for " + one + "@sha256:")
+        assertThat(b.exit()).as(b.err()).isZero();
+        String id = b.out().strip();
+        assertThat(b.err()).contains("pushing manifest for " + one + "@sha256:")
                 .contains("pushing manifest for " + two + "@sha256:");
 
         for (String tag : new String[] {one, two}) {
             CliRun pull = slipway("b", "pull", tag);
-            assertThat(pull.exit).as(pull.err).isZero();
+            assertThat(pull.exit()).as(pull.err()).isZero();
         }
         Store b2 = Store.open(tmp.resolve("b"));
         byte[] manifestBytes = b2.content().read(b2.references().get(ImageReference.parse(one)).orElseThrow().target());
@@ -85,8 +85,8 @@ class BuildRegistryTest {
                 .isEqualTo(b2.references().get(ImageReference.parse(one)).orElseThrow().target());
 
         CliRun run = slipway("b", "run", "--rm", one);
-        assertThat(run.exit).as(run.err).isZero();
-        assertThat(run.out).isEqualTo("pushed\n");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("pushed\n");
     }
 
     @Test
@@ -94,7 +94,7 @@ class BuildRegistryTest {
         Path ctx = Files.createDirectories(tmp.resolve("ctx"));
         Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:cli\nRUN exit 3\n");
         CliRun b = slipway("a", "build", "--push", ctx.toString());
-        assertThat(b.exit).isEqualTo(1);
-        assertThat(b.err).isEqualTo("error: tag is needed when pushing to registry: add -t NAME[:TAG]\n");
+        assertThat(b.exit()).isEqualTo(1);
+        assertThat(b.err()).isEqualTo("error: tag is needed when pushing to registry: add -t NAME[:TAG]\n");
     }
 }
