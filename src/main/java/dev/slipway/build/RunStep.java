@@ -245,6 +245,11 @@ final class RunStep {
                 throw new SlipwayException(where() + "failed to compute cache key: \"/" + (m.source() == null ? ""
                         : m.source().replaceFirst("^/+", "")) + "\": not found");
             }
+            if (m.from() == null && !ws.ignore().rules().isEmpty()) {
+                // BuildKit applies the ignore file to the context for every use: the step sees a filtered copy.
+                return new ExecMount.Bind(ws.filteredContext(m.source() == null ? "/" : m.source(), area), target,
+                        m.readOnly());
+            }
             if (!m.readOnly() && m.from() == null) {
                 // rw on the context: writes are discarded, so the step gets a private copy.
                 Path copy = area.resolve("bind-" + UUID.randomUUID());

@@ -2,10 +2,7 @@ package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.Snapshot;
-import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.image.Digest;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,18 +31,18 @@ final class SourceChecksums {
     }
 
     /**
-     * A RUN bind mount's source as the step sees it: from the context directory as it is on disk
-     * (the mount does not apply the ignore file), or from a stage's or image's root.
+     * A RUN bind mount's source as the step sees it: from the context with the ignore file applied
+     * (as BuildKit applies it to every use of the context), or from a stage's or image's root.
      */
     Digest bind(String from, String source, Step step, String where) {
         CopyRequest request = CopyRequest.copy(List.of(source), "/", "/");
         if (from == null) {
-            Path context = ws.request().context();
-            if (!Files.exists(ws.inside(context, source), LinkOption.NOFOLLOW_LINKS)) {
+            CopySource.Context context = new CopySource.Context(ws.request().context(), ws.ignore());
+            if (new SourceTree(context).resolve(source) == null) {
                 throw new SlipwayException(where + "failed to compute cache key: \"/" + source.replaceFirst("^/+", "")
                         + "\": not found");
             }
-            return copier.checksum(request, new CopySource.Context(context, DockerIgnore.empty()));
+            return copier.checksum(request, context);
         }
         return ofState(ws.stages().stateOf(from, step), request);
     }

@@ -132,6 +132,28 @@ final class Workspace {
         return RootPath.host(root, path);
     }
 
+    /**
+     * A private copy of the context's {@code source} (a file or a directory) as COPY sees it, with
+     * what the ignore file excludes left out; an excluded or missing source is not found.
+     */
+    Path filteredContext(String source, Path area) {
+        CopySource.Context ctx = new CopySource.Context(request.context(), ignore());
+        String real = new SourceTree(ctx).resolve(source);
+        if (real == null) {
+            throw new SlipwayException("failed to compute cache key: \"/" + SourceTree.clean(source) + "\": not found");
+        }
+        Path copy = area.resolve("bind-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(copy);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        new FileCopier().copy(CopyRequest.copy(List.of(source), "/", "/"), ctx, copy);
+        Path host = request.context().resolve(real);
+        return real.isEmpty() || Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS) ? copy
+                : copy.resolve(Path.of(real).getFileName().toString());
+    }
+
     /** Copies a file or tree with its owners, modes and times (cp -a). */
     void copyTree(Path source, Path target) {
         HostCommand.Result r = HostCommand.run(List.of("cp", "-a", "--", source.toString(), target.toString()), null);

@@ -244,6 +244,28 @@ class BuildIntegrationTest {
                         "COPY <<EOF /app/greeting # buildkit");
     }
     @Test
+    void contextBindMountsHonourTheIgnoreFile() throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve("ctx"));
+        Files.writeString(ctx.resolve("keep.txt"), "kept\n");
+        Files.writeString(ctx.resolve("secret.log"), "ignored\n");
+        Files.writeString(Files.createDirectories(ctx.resolve("sub")).resolve("inner.log"), "ignored too\n");
+        Files.writeString(ctx.resolve("sub/inner.txt"), "inner\n");
+        Files.writeString(ctx.resolve(".dockerignore"), "**/*.log\n");
+        build("""
+                FROM busybox:test
+                RUN --mount=type=bind,target=/c ls -A /c /c/sub > /listing && cat /c/keep.txt > /kept
+                RUN --mount=type=bind,source=sub,target=/s,rw rm /s/inner.txt && ls -A /s > /sub-listing
+                RUN --mount=type=bind,source=keep.txt,target=/k cat /k > /file
+                """);
+        assertThat(run("out:latest", "cat", "/listing", "/kept", "/sub-listing", "/file"))
+                .isEqualTo("/c:\n.dockerignore\nDockerfile\nkeep.txt\nsub\n\n/c/sub:\ninner.txt\nkept\nkept");
+        assertThat(ctx.resolve("sub/inner.txt")).as("a rw bind never writes to the context").exists();
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:test\nRUN --mount=type=bind,source=secret.log,target=/x cat /x\n");
+        assertThatThrownBy(() -> ImageBuilder.forHost(store, Progress.plain(new PrintWriter(log, true)))
+                .build(BuildRequest.of(ctx))).hasMessageContaining("\"/secret.log\": not found");
+    }
+
+    @Test
     void sshMountsForwardTheAgentSocketOnlyWhenGiven() throws Exception {
         Path sock = tmp.resolve("agent.sock");
         try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
