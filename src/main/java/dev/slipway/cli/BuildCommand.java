@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,6 +169,7 @@ public final class BuildCommand implements Callable<Integer> {
             request = request.withJobs(jobs);
         }
         PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
         Store store = Store.open(parent.rootOption());
         RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
@@ -190,6 +192,8 @@ public final class BuildCommand implements Callable<Integer> {
             }
             p.done(step);
         }
+        // After close: the summary comes below a live view's final frame.
+        p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
         if (iidfile != null) {
             try {
                 Files.writeString(iidfile, result.imageId().toString());

@@ -126,6 +126,8 @@ class BuildTtyIntegrationTest {
         assertThat(end).as("a finished step's output goes with it").doesNotContain("=> => # left-line");
         int header = rows.indexOf(rows.stream().filter(r -> r.startsWith("[+] Building")).findFirst().orElseThrow());
         assertThat(rows.subList(0, header)).allSatisfy(r -> assertThat(r).startsWith("=> "));
+        assertThat(rows.get(header + 1)).as("the summary follows the final frame")
+                .matches("built sha256:[0-9a-f]{12} \\(docker.io/library/tty:1\\) .* in \\d+\\.\\ds: 3 steps executed, 0 cached");
         assertThat(rows.subList(header + 1, rows.size())).as("the image ID comes after the final frame")
                 .anySatisfy(r -> assertThat(r).matches("sha256:[0-9a-f]{64}"));
     }

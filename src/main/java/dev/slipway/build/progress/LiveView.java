@@ -87,6 +87,16 @@ abstract class LiveView implements AutoCloseable {
         }
     }
 
+    /** Prints a line below the final frame once the view is closed; false while it is live. */
+    final synchronized boolean printAfterClose(Line line) {
+        if (!closed) {
+            return false;
+        }
+        out.println(line.render(Integer.MAX_VALUE, color));
+        out.flush();
+        return true;
+    }
+
     private void draw(boolean last) {
         Terminal.Size s = size.get();
         int width = Math.max(20, s.columns() - 1);

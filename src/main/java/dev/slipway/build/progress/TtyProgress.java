@@ -112,9 +112,13 @@ public final class TtyProgress extends LiveView implements Progress {
         settled.add(Line.full("ERROR: " + message, Line.Style.RED));
     }
 
+    /** A note; after {@link #close()} it is printed at once, below the final frame (the build's summary). */
     @Override
     public synchronized void note(String message) {
-        settled.add(Line.full(message, message.startsWith("WARNING") ? Line.Style.YELLOW : Line.Style.PLAIN));
+        Line line = Line.full(message, message.startsWith("WARNING") ? Line.Style.YELLOW : Line.Style.PLAIN);
+        if (!printAfterClose(line)) {
+            settled.add(line);
+        }
     }
 
     private Running end(int step) {

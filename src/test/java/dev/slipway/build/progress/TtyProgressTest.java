@@ -149,7 +149,7 @@ class TtyProgressTest {
         p.note("WARNING: something to know");
         p.close();
         p.close();
-        written.write("Successfully built 1234\n");
+        p.note("Successfully built 1234");
         assertThat(rows()).containsExactly(
                 "=> [1/2] FROM busybox" + " ".repeat(79 - 21 - 4) + "0.0s",
                 "WARNING: something to know",
