@@ -41,6 +41,10 @@ class BuildTtyIntegrationTest {
     }
 
     private String screen(Predicate<String> ready) throws IOException, InterruptedException {
+        return screen(session, ready);
+    }
+
+    private String screen(String session, Predicate<String> ready) throws IOException, InterruptedException {
         String text = "";
         for (int i = 0; i < 900; i++) {
             text = run("tmux", "capture-pane", "-p", "-t", session);
@@ -55,6 +59,7 @@ class BuildTtyIntegrationTest {
     @AfterEach
     void cleanUp() throws Exception {
         new ProcessBuilder("tmux", "kill-session", "-t", session).start().waitFor();
+        new ProcessBuilder("tmux", "kill-session", "-t", session + "-again").start().waitFor();
         if (release != null) {
             release.stop(0);
         }
@@ -127,8 +132,16 @@ class BuildTtyIntegrationTest {
         int header = rows.indexOf(rows.stream().filter(r -> r.startsWith("[+] Building")).findFirst().orElseThrow());
         assertThat(rows.subList(0, header)).allSatisfy(r -> assertThat(r).startsWith("=> "));
         assertThat(rows.get(header + 1)).as("the summary follows the final frame")
-                .matches("built sha256:[0-9a-f]{12} \\(docker.io/library/tty:1\\) .* in \\d+\\.\\ds: 3 steps executed, 0 cached");
+                .matches("built sha256:[0-9a-f]{12} \\(docker.io/library/tty:1\\) .* in \\d+\\.\\ds: 4 steps executed, 0 cached");
         assertThat(rows.subList(header + 1, rows.size())).as("the image ID comes after the final frame")
                 .anySatisfy(r -> assertThat(r).matches("sha256:[0-9a-f]{64}"));
+
+        run("tmux", "new-session", "-d", "-s", session + "-again", "-x", "100", "-y", "50", command);
+        String again = screen(session + "-again", s -> s.contains("EXITED="));
+        assertThat(again).as(again).contains("EXITED=0")
+                .containsPattern("(?m)^=> CACHED \\[left 2/2\\] RUN for i in .*$")
+                .containsPattern("(?m)^=> CACHED \\[stage-2 3/3\\] COPY --from=right /right /right$")
+                .containsPattern("(?m)^\\[\\+\\] Building \\d+\\.\\ds \\((\\d+)/\\1\\) FINISHED$")
+                .contains("0 steps executed, 4 cached");
     }
 }
