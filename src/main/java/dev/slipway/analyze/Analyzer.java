@@ -6,12 +6,11 @@ import dev.slipway.layer.Compression;
 import dev.slipway.layer.EntryType;
 import dev.slipway.layer.LayerEntry;
 import dev.slipway.layer.LayerReader;
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -32,6 +31,7 @@ import java.util.concurrent.Future;
 public final class Analyzer {
     /** How many entries the "largest" lists keep. */
     public static final int TOP = 10;
+    private static final int BUFFER = 1 << 18;
 
     /** Finds the base image of an image from its layers, e.g. another image in the store. */
     public interface BaseLookup {
@@ -188,13 +188,15 @@ public final class Analyzer {
     private Analysis.BaseImage base(ImageSource source, List<LayerHistory.Entry> history) {
         int n = source.layers().size();
         int marked = LayerHistory.slipwayBoundary(history);
-        if (marked >= 0) {
-            return new Analysis.BaseImage(marked, "slipway-history", null);
-        }
         List<Digest> diffIds = source.layers().stream().map(ImageSource.Layer::diffId).toList();
         Optional<Analysis.BaseImage> known = baseLookup.find(diffIds);
-        if (known.isPresent()) {
+        // A base that Slipway built carries stage marks of its own build: the stored base image
+        // then reaches past the first marked layer, and its layers are the base's, not this build's.
+        if (known.isPresent() && known.get().layers() > marked) {
             return known.get();
+        }
+        if (marked >= 0) {
+            return new Analysis.BaseImage(marked, "slipway-history", null);
         }
         int buildkit = LayerHistory.buildkitBoundary(source.config());
         if (buildkit >= 0 && buildkit <= n) {
@@ -259,10 +261,10 @@ public final class Analyzer {
     /** Reads one layer's entries, hashing file contents as they stream past. */
     public static ReadLayer read(ImageSource source, int index) {
         try (InputStream raw = source.openLayer(index);
-                Counting counted = new Counting(Compression.decompressing(raw))) {
+                Counting counted = new Counting(new BufferedInputStream(Compression.decompressing(raw), BUFFER))) {
             LayerReader reader = new LayerReader(counted);
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
+            ContentHash hash = new ContentHash();
+            byte[] buffer = new byte[BUFFER];
             List<LayerFile> files = new ArrayList<>();
             long size = 0;
             LayerEntry e;
@@ -270,15 +272,15 @@ public final class Analyzer {
                 long hi = 0;
                 long lo = 0;
                 if (e.type() == EntryType.FILE) {
-                    sha.reset();
+                    hash.reset();
                     InputStream content = reader.content();
                     int n;
                     while ((n = content.read(buffer)) > 0) {
-                        sha.update(buffer, 0, n);
+                        hash.update(buffer, 0, n);
                     }
-                    ByteBuffer h = ByteBuffer.wrap(sha.digest());
-                    hi = h.getLong();
-                    lo = h.getLong();
+                    hash.finish();
+                    hi = hash.hi();
+                    lo = hash.lo();
                 }
                 files.add(new LayerFile(e.path(), e.type(), e.size(), e.mode(), e.uid(), e.gid(), e.linkTarget(),
                         hi, lo));
@@ -288,8 +290,6 @@ public final class Analyzer {
             return new ReadLayer(List.copyOf(files), size, counted.count);
         } catch (IOException e) {
             throw new SlipwayException("layer " + index + " of " + source.name() + ": " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
