@@ -55,8 +55,13 @@ public final class Analyzer {
     }
 
     public Analysis analyze(ImageSource source) {
+        try (Reading read = new Reading(source)) {
+            return analyze(source, read);
+        }
+    }
+
+    private Analysis analyze(ImageSource source, Reading read) {
         List<ImageSource.Layer> layers = source.layers();
-        List<ReadLayer> read = readAll(source);
         List<LayerHistory.Entry> history = LayerHistory.match(source.config(), layers.size());
         Analysis.BaseImage base = base(source, history);
 
@@ -220,41 +225,55 @@ public final class Analyzer {
         return out;
     }
 
-    private List<ReadLayer> readAll(ImageSource source) {
-        int n = source.layers().size();
-        if (threads == 1 || n <= 1) {
-            List<ReadLayer> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                out.add(read(source, i));
+    /**
+     * The layers being read, several at a time, in order of need: the first is analysed while the
+     * later ones are still streaming. Closing stops what is left.
+     */
+    private final class Reading implements AutoCloseable {
+        private final ImageSource source;
+        private final ExecutorService pool;
+        private final List<Future<ReadLayer>> futures = new ArrayList<>();
+
+        Reading(ImageSource source) {
+            this.source = source;
+            int n = source.layers().size();
+            if (threads == 1 || n <= 1) {
+                pool = null;
+                return;
             }
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
-            Thread t = new Thread(r, "analyze-layer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<ReadLayer>> futures = new ArrayList<>();
+            pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
+                Thread t = new Thread(r, "analyze-layer");
+                t.setDaemon(true);
+                return t;
+            });
             for (int i = 0; i < n; i++) {
                 int index = i;
                 futures.add(pool.submit(() -> read(source, index)));
             }
-            List<ReadLayer> out = new ArrayList<>();
-            for (Future<ReadLayer> f : futures) {
-                out.add(f.get());
+        }
+
+        ReadLayer get(int index) {
+            if (pool == null) {
+                return read(source, index);
             }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlipwayException("interrupted while reading layers");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+            try {
+                return futures.get(index).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SlipwayException("interrupted while reading layers");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new SlipwayException("reading a layer failed: " + e.getCause(), e.getCause());
             }
-            throw new SlipwayException("reading a layer failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 

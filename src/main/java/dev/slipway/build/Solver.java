@@ -143,9 +143,7 @@ final class Solver implements Workspace.StageLookup {
                     h.comment() == null || h.comment().isEmpty() ? marks : h.comment() + " " + marks, h.emptyLayer(),
                     h.extra()));
         }
-        ImageConfig i = next.image();
-        return next.withImage(new ImageConfig(i.created(), i.author(), i.architecture(), i.os(), i.osVersion(),
-                i.osFeatures(), i.variant(), i.config(), i.rootfs(), history, i.extra()));
+        return next.withImage(next.image().withHistory(history));
     }
 
     /** A {@code --from} value as marks name it: the stage's display name, else the image as written. */
