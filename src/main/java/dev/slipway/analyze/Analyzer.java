@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,8 +116,7 @@ public final class Analyzer {
         int files = 0;
         List<Analysis.SizedPath> fileSizes = new ArrayList<>();
         Map<String, Long> dirSizes = new HashMap<>();
-        Map<String, List<String>> byContent = new HashMap<>();
-        Map<String, Long> contentSize = new HashMap<>();
+        Map<ContentKey, List<String>> byContent = new HashMap<>();
         for (Map.Entry<String, Filesystem.Version> e : fs.entries().entrySet()) {
             LayerFile f = e.getValue().entry();
             if (f.isDirectory()) {
@@ -132,19 +132,18 @@ public final class Analyzer {
                 dirSizes.merge("/" + dir, f.size(), Long::sum);
             }
             if (f.size() > 0) {
-                String key = f.size() + ":" + f.hashHi() + ":" + f.hashLo();
+                ContentKey key = new ContentKey(f.size(), f.hashHi(), f.hashLo());
                 byContent.computeIfAbsent(key, k -> new ArrayList<>()).add("/" + e.getKey());
-                contentSize.put(key, f.size());
             }
         }
         Comparator<Analysis.SizedPath> bySize = Comparator.comparingLong(Analysis.SizedPath::size).reversed()
                 .thenComparing(Analysis.SizedPath::path);
-        List<Analysis.SizedPath> largestFiles = fileSizes.stream().sorted(bySize).limit(TOP).toList();
-        List<Analysis.SizedPath> largestDirs = dirSizes.entrySet().stream()
-                .map(e -> new Analysis.SizedPath(e.getKey(), e.getValue())).sorted(bySize).limit(TOP).toList();
+        List<Analysis.SizedPath> largestFiles = top(fileSizes, bySize);
+        List<Analysis.SizedPath> largestDirs = top(dirSizes.entrySet().stream()
+                .map(e -> new Analysis.SizedPath(e.getKey(), e.getValue())).toList(), bySize);
         List<Analysis.Duplicate> duplicates = byContent.entrySet().stream()
                 .filter(e -> e.getValue().size() > 1)
-                .map(e -> new Analysis.Duplicate(contentSize.get(e.getKey()), List.copyOf(e.getValue())))
+                .map(e -> new Analysis.Duplicate(e.getKey().size(), List.copyOf(e.getValue())))
                 .sorted(Comparator.comparingLong(Analysis.Duplicate::wastedBytes).reversed()
                         .thenComparing(d -> d.paths().get(0)))
                 .toList();
@@ -170,10 +169,8 @@ public final class Analyzer {
         for (int i = base.layers(); i < reports.size(); i++) {
             baseUserSize += reports.get(i).size();
         }
-        List<HiddenFile> largestWasted = hidden.stream()
-                .sorted(Comparator.comparingLong(HiddenFile::size).reversed().thenComparing(HiddenFile::path)
-                        .thenComparingInt(HiddenFile::layer))
-                .limit(TOP).toList();
+        List<HiddenFile> largestWasted = top(hidden, Comparator.comparingLong(HiddenFile::size).reversed()
+                .thenComparing(HiddenFile::path).thenComparingInt(HiddenFile::layer));
         Analysis.Corrected corrected = new Analysis.Corrected(reclaimable, byReason, countByReason,
                 dive.wastedBytesExcludingMin(), sizeBytes == 0 ? 1.0 : (double) (sizeBytes - reclaimable) / sizeBytes,
                 baseUserSize, userReclaimable,
@@ -183,6 +180,25 @@ public final class Analyzer {
         return new Analysis(source.name(), source.repository(), source.tag(), source.id(), List.copyOf(reports),
                 sizeBytes, tarSize, compressed, visible, files, diveFigures, corrected, base,
                 largestFiles, largestDirs, stages(reports, base, sizeBytes));
+    }
+
+    private record ContentKey(long size, long hashHi, long hashLo) {
+    }
+
+    /** The first {@link #TOP} of {@code items} in {@code order}, without sorting them all. */
+    private static <T> List<T> top(List<T> items, Comparator<T> order) {
+        PriorityQueue<T> kept = new PriorityQueue<>(TOP + 1, order.reversed());
+        for (T item : items) {
+            if (kept.size() < TOP) {
+                kept.add(item);
+            } else if (order.compare(item, kept.peek()) < 0) {
+                kept.poll();
+                kept.add(item);
+            }
+        }
+        List<T> out = new ArrayList<>(kept);
+        out.sort(order);
+        return List.copyOf(out);
     }
 
     private static String parentOf(String path) {
