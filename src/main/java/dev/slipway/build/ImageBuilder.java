@@ -46,6 +46,7 @@ public final class ImageBuilder {
     private final Executor executor;
     private BaseImages.Puller puller;
     private boolean alwaysPull;
+    private List<BuildCache.Source> cacheSources = List.of();
 
     /**
      * The image built: its ID (config digest), manifest digest and config; how many file-system
@@ -77,6 +78,12 @@ public final class ImageBuilder {
         this.progress = progress;
         this.snapshotter = snapshotter;
         this.executor = executor;
+    }
+
+    /** Where to look for step results the store's cache lacks ({@code --cache-from}), in order. */
+    public ImageBuilder withCacheSources(List<BuildCache.Source> sources) {
+        this.cacheSources = List.copyOf(sources);
+        return this;
     }
 
     /** Pulls base images the store lacks (all of them when {@code always}) with {@code puller}. */
@@ -131,7 +138,7 @@ public final class ImageBuilder {
             Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
             Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
                     progress, solver);
-            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
+            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache(), cacheSources);
             StageState last;
             try {
                 last = solver.solve(steps);
