@@ -6,6 +6,7 @@ import dev.slipway.build.BuildRequest;
 import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
+import dev.slipway.build.progress.ProgressMode;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
@@ -83,8 +84,9 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image ID.")
     boolean quiet;
 
-    @Option(names = "--progress", paramLabel = "TYPE", description = "plain (default) or quiet.")
-    String progress = "plain";
+    @Option(names = "--progress", paramLabel = "TYPE", description = "auto (default: tty when stderr is a terminal, "
+            + "else plain), tty (a live view), plain (BuildKit's log) or quiet; default from $BUILDKIT_PROGRESS.")
+    String progress;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "The platform of the image.")
     String platform;
@@ -145,6 +147,26 @@ public final class BuildCommand implements Callable<Integer> {
         };
     }
 
+    /** BuildKit's {@code exporting cache to registry} step; a failure fails the build unless ignore-error=true. */
+    private static void exportCache(RegistryCache registryCache, BuildCache buildCache, CacheSpec to, Store store,
+            ImageBuilder.Result result, Progress p) {
+        int n = p.start("exporting cache to registry " + to.reference());
+        List<Digest> keys = to.max() ? result.cacheKeys() : buildCache.inImage(result.cacheKeys(), result.config());
+        try {
+            RegistryCache.ExportResult exported = registryCache.export(store, keys, to.reference());
+            p.detail(n, "writing cache manifest " + to.reference() + "@" + exported.digest() + " ("
+                    + exported.records() + " records) done");
+        } catch (SlipwayException e) {
+            if (!to.ignoreError()) {
+                p.error(n, e.getMessage());
+                throw new SlipwayException("exporting the build cache to " + to.reference() + " failed: "
+                        + e.getMessage(), e);
+            }
+            p.note("WARNING: exporting the build cache to " + to.reference() + " failed: " + e.getMessage());
+        }
+        p.done(n);
+    }
+
     @Override
     public Integer call() {
         Path dockerfile = file != null ? file : context.resolve("Dockerfile");
@@ -197,10 +219,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         List<CacheSpec> exports = cacheTo.stream().map(c -> CacheSpec.parse(c, true)).toList();
         List<CacheSpec> imports = cacheFrom.stream().map(c -> CacheSpec.parse(c, false)).toList();
-        if (!progress.equals("plain") && !progress.equals("quiet") && !progress.equals("auto")
-                && !progress.equals("tty")) {
-            throw new SlipwayException("invalid --progress " + progress + ": use plain or quiet");
-        }
+        ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.choose(progress, System.getenv("BUILDKIT_PROGRESS"));
         Long epoch = null;
         String sde = System.getenv("SOURCE_DATE_EPOCH");
         if (sde != null && !sde.isEmpty() && !args.containsKey("SOURCE_DATE_EPOCH")) {
@@ -218,49 +237,40 @@ public final class BuildCommand implements Callable<Integer> {
             request = request.withJobs(jobs);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Progress p = quiet || progress.equals("quiet") ? Progress.QUIET : Progress.plain(err);
         long started = System.nanoTime();
         Store store = Store.open(parent.rootOption());
         RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
         BuildCache buildCache = new BuildCache(store);
         RegistryCache registryCache = new RegistryCache(client);
-        List<BuildCache.Source> sources = new ArrayList<>();
-        for (CacheSpec from : imports) {
-            sources.add(cacheSource(registryCache, from, store, buildCache, p));
-        }
-        ImageBuilder.Result result = ImageBuilder.forHost(store, p)
-                .withPuller(ref -> client.pull(ref, pullPlatform, store), pull)
-                .withCacheSources(sources).build(request);
-        int step = p.start("exporting to image");
-        p.note("#" + step + " writing image " + result.imageId() + " done");
-        for (String t : tags) {
-            p.note("#" + step + " naming to " + ImageReference.parse(t) + " done");
-        }
-        if (push) {
+        Progress p = mode.open(err, parent.isTerminal(2));
+        ImageBuilder.Result result;
+        try (p) {
+            List<BuildCache.Source> sources = new ArrayList<>();
+            for (CacheSpec from : imports) {
+                sources.add(cacheSource(registryCache, from, store, buildCache, p));
+            }
+            result = ImageBuilder.forHost(store, p)
+                    .withPuller(ref -> client.pull(ref, pullPlatform, store), pull)
+                    .withCacheSources(sources).build(request);
+            int step = p.start("exporting to image");
+            p.detail(step, "writing image " + result.imageId() + " done");
             for (String t : tags) {
-                ImageReference ref = ImageReference.parse(t);
-                RegistryClient.PushResult pushed = client.push(store, ref, ref);
-                p.note("#" + step + " pushing manifest for " + ref + "@" + pushed.digest() + " done");
+                p.detail(step, "naming to " + ImageReference.parse(t) + " done");
             }
-        }
-        p.done(step);
-        for (CacheSpec to : exports) {
-            int n = p.start("exporting cache to registry " + to.reference());
-            List<Digest> keys = to.max() ? result.cacheKeys() : buildCache.inImage(result.cacheKeys(), result.config());
-            try {
-                RegistryCache.ExportResult exported = registryCache.export(store, keys, to.reference());
-                p.note("#" + n + " writing cache manifest " + to.reference() + "@" + exported.digest() + " ("
-                        + exported.records() + " records) done");
-            } catch (SlipwayException e) {
-                if (!to.ignoreError()) {
-                    throw new SlipwayException("exporting the build cache to " + to.reference() + " failed: "
-                            + e.getMessage(), e);
+            if (push) {
+                for (String t : tags) {
+                    ImageReference ref = ImageReference.parse(t);
+                    RegistryClient.PushResult pushed = client.push(store, ref, ref);
+                    p.detail(step, "pushing manifest for " + ref + "@" + pushed.digest() + " done");
                 }
-                p.note("WARNING: exporting the build cache to " + to.reference() + " failed: " + e.getMessage());
             }
-            p.done(n);
+            p.done(step);
+            for (CacheSpec to : exports) {
+                exportCache(registryCache, buildCache, to, store, result, p);
+            }
         }
+        // After close: the summary comes below a live view's final frame.
         p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
         if (iidfile != null) {
             try {
