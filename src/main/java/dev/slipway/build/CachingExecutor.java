@@ -27,16 +27,14 @@ final class CachingExecutor implements StepExecutor {
     private final Steps steps;
     private final BuildCache cache;
     private final boolean noCache;
-    private final List<BuildCache.Source> sources;
     private final AtomicInteger executed = new AtomicInteger();
     private final AtomicInteger cached = new AtomicInteger();
     private final Map<Integer, List<Digest>> keysByStage = new ConcurrentHashMap<>();
 
-    CachingExecutor(Steps steps, BuildCache cache, boolean noCache, List<BuildCache.Source> sources) {
+    CachingExecutor(Steps steps, BuildCache cache, boolean noCache) {
         this.steps = steps;
         this.cache = cache;
         this.noCache = noCache;
-        this.sources = List.copyOf(sources);
     }
 
     int executed() {
@@ -70,11 +68,6 @@ final class CachingExecutor implements StepExecutor {
             }
             if (p.cacheable() && !noCache) {
                 Optional<BuildCache.Entry> hit = cache.lookup(p.key());
-                for (int i = 0; hit.isEmpty() && i < sources.size(); i++) {
-                    if (sources.get(i).fetch(p.key())) {
-                        hit = cache.lookup(p.key());
-                    }
-                }
                 if (hit.isPresent()) {
                     cached.incrementAndGet();
                     keys(step).add(p.key());

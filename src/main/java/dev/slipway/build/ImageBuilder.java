@@ -46,7 +46,7 @@ public final class ImageBuilder {
     private final Executor executor;
     private BaseImages.Puller puller;
     private boolean alwaysPull;
-    private List<BuildCache.Source> cacheSources = List.of();
+    private BuildCache.Remote remoteCache;
 
     /**
      * The image built: its ID (config digest), manifest digest and config; how many file-system
@@ -80,16 +80,16 @@ public final class ImageBuilder {
         this.executor = executor;
     }
 
-    /** Where to look for step results the store's cache lacks ({@code --cache-from}), in order. */
-    public ImageBuilder withCacheSources(List<BuildCache.Source> sources) {
-        this.cacheSources = List.copyOf(sources);
-        return this;
-    }
-
     /** Pulls base images the store lacks (all of them when {@code always}) with {@code puller}. */
     public ImageBuilder withPuller(BaseImages.Puller newPuller, boolean always) {
         this.puller = newPuller;
         this.alwaysPull = always;
+        return this;
+    }
+
+    /** Asks {@code remote} for the cache records the store lacks ({@code --cache-from}). */
+    public ImageBuilder withRemoteCache(BuildCache.Remote remote) {
+        this.remoteCache = remote;
         return this;
     }
 
@@ -136,9 +136,9 @@ public final class ImageBuilder {
 
         try (Store.Session session = store.session()) {
             Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
-            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
-                    progress, solver);
-            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache(), cacheSources);
+            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter,
+                    executor, progress, solver, new BuildCache(store, remoteCache));
+            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
             StageState last;
             try {
                 last = solver.solve(steps);

@@ -117,7 +117,7 @@ public final class BuildCommand implements Callable<Integer> {
      * A registry cache as a source of step results, read when the build first asks. Importing is
      * best effort, as in BuildKit: a cache that cannot be read is a warning and its steps run.
      */
-    private static BuildCache.Source cacheSource(RegistryCache registryCache, CacheSpec from, Store store,
+    private static BuildCache.Remote cacheSource(RegistryCache registryCache, CacheSpec from, Store store,
             BuildCache buildCache, Progress p) {
         RegistryCache.Imported[] opened = new RegistryCache.Imported[1];
         boolean[] failed = new boolean[1];
@@ -246,13 +246,14 @@ public final class BuildCommand implements Callable<Integer> {
         Progress p = mode.open(err, parent.isTerminal(2));
         ImageBuilder.Result result;
         try (p) {
-            List<BuildCache.Source> sources = new ArrayList<>();
+            List<BuildCache.Remote> sources = new ArrayList<>();
             for (CacheSpec from : imports) {
                 sources.add(cacheSource(registryCache, from, store, buildCache, p));
             }
             result = ImageBuilder.forHost(store, p)
                     .withPuller(ref -> client.pull(ref, pullPlatform, store), pull)
-                    .withCacheSources(sources).build(request);
+                    .withRemoteCache(sources.isEmpty() ? null : key -> sources.stream().anyMatch(s -> s.fetch(key)))
+                    .build(request);
             int step = p.start("exporting to image");
             p.detail(step, "writing image " + result.imageId() + " done");
             for (String t : tags) {
