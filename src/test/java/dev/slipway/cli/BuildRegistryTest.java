@@ -102,9 +102,9 @@ class BuildRegistryTest {
     private String sharedBase(String root) throws Exception {
         importBusybox(root);
         String base = registry.host() + "/base/busybox:cli";
-        assertThat(slipway(root, "tag", "busybox:cli", base).exit).isZero();
+        assertThat(slipway(root, "tag", "busybox:cli", base).exit()).isZero();
         CliRun pushed = slipway(root, "push", base);
-        assertThat(pushed.exit).as(pushed.err).isZero();
+        assertThat(pushed.exit()).as(pushed.err()).isZero();
         return base;
     }
 
@@ -124,17 +124,17 @@ class BuildRegistryTest {
         Path ctx = twoStageContext(sharedBase("a"));
         String cacheRef = registry.host() + "/app:buildcache";
         CliRun first = slipway("a", "build", "--cache-to", "type=registry,ref=" + cacheRef + ",mode=max", ctx.toString());
-        assertThat(first.exit).as(first.err).isZero();
-        assertThat(first.err).contains("3 steps executed").contains("writing cache manifest " + cacheRef + "@sha256:");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("3 steps executed").contains("writing cache manifest " + cacheRef + "@sha256:");
 
         CliRun second = slipway("b", "build", "-t", "rebuilt:1", "--cache-from", "type=registry,ref=" + cacheRef,
                 ctx.toString());
-        assertThat(second.exit).as(second.err).isZero();
-        assertThat(second.err).contains("0 steps executed, 3 cached").doesNotContain("WARNING");
-        assertThat(second.out).as("the same image").isEqualTo(first.out);
+        assertThat(second.exit()).as(second.err()).isZero();
+        assertThat(second.err()).contains("0 steps executed, 3 cached").doesNotContain("WARNING");
+        assertThat(second.out()).as("the same image").isEqualTo(first.out());
         CliRun run = slipway("b", "run", "--rm", "rebuilt:1");
-        assertThat(run.exit).as(run.err).isZero();
-        assertThat(run.out).isEqualTo("compiled\n");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("compiled\n");
     }
 
     @Test
@@ -144,7 +144,7 @@ class BuildRegistryTest {
         String max = registry.host() + "/modes:max";
         CliRun build = slipway("a", "build", "--cache-to", "type=registry,ref=" + min, "--cache-to",
                 "type=registry,ref=" + max + ",mode=max", ctx.toString());
-        assertThat(build.exit).as(build.err).isZero();
+        assertThat(build.exit()).as(build.err()).isZero();
         dev.slipway.registry.RegistryCache cache = new dev.slipway.registry.RegistryCache(
                 new dev.slipway.registry.RegistryClient(dev.slipway.registry.RegistryConfig.defaults(),
                         r -> java.util.Optional.empty(), dev.slipway.registry.TransferListener.NONE));
@@ -156,7 +156,7 @@ class BuildRegistryTest {
         assertThat(all).containsAll(some);
         dev.slipway.image.Digest builderOnly = all.stream().filter(k -> !some.contains(k)).findFirst().orElseThrow();
         java.util.List<dev.slipway.image.Digest> imageLayers = ImageJson.readConfig(
-                a.content().read(dev.slipway.image.Digest.parse(build.out.strip()))).diffIds();
+                a.content().read(dev.slipway.image.Digest.parse(build.out().strip()))).diffIds();
         assertThat(imageLayers).as("the step min leaves out is the builder stage's RUN, whose layer is not in the image")
                 .doesNotContain(dev.slipway.image.Digest.parse(a.cache().get(builderOnly).orElseThrow().data()
                         .path("diffID").asText()));
@@ -165,8 +165,8 @@ class BuildRegistryTest {
         }
 
         CliRun fromMin = slipway("b", "build", "--cache-from", min, ctx.toString());
-        assertThat(fromMin.exit).as(fromMin.err).isZero();
-        assertThat(fromMin.err).containsPattern("1 step executed, [12] cached");
+        assertThat(fromMin.exit()).as(fromMin.err()).isZero();
+        assertThat(fromMin.err()).containsPattern("1 step executed, [12] cached");
     }
 
     @Test
@@ -174,10 +174,10 @@ class BuildRegistryTest {
         Path ctx = twoStageContext(sharedBase("a"));
         CliRun build = slipway("a", "build", "--cache-from", "type=registry,ref=" + registry.host() + "/none:cache",
                 ctx.toString());
-        assertThat(build.exit).as(build.err).isZero();
-        assertThat(build.err).contains("3 steps executed").contains("0 records");
+        assertThat(build.exit()).as(build.err()).isZero();
+        assertThat(build.err()).contains("3 steps executed").contains("0 records");
         CliRun bad = slipway("a", "build", "--cache-to", "type=local,dest=/tmp/x", ctx.toString());
-        assertThat(bad.exit).isEqualTo(1);
-        assertThat(bad.err).isEqualTo("error: --cache-to type=local is not supported: only type=registry is\n");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("error: --cache-to type=local is not supported: only type=registry is\n");
     }
 }
