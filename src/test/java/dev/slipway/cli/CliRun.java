@@ -17,7 +17,7 @@ final class CliRun {
     }
 
     static CliRun run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
+        CommandLine cl = SlipwayCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
