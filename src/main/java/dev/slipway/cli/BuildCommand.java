@@ -87,6 +87,10 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "How many stages may run at once (default: CPU count).")
     Integer jobs;
 
+    @Option(names = "--push", description = "Push the image to the registry of every -t name (gzip-compressed "
+            + "layers, as docker buildx --push).")
+    boolean push;
+
     @Option(names = "--check", description = "Lint the Dockerfile (as slipway lint does) without building; "
             + "exit 1 when a finding meets the failure threshold.")
     boolean check;
@@ -141,6 +145,9 @@ public final class BuildCommand implements Callable<Integer> {
         for (String t : tags) {
             ImageReference.parse(t);
         }
+        if (push && tags.isEmpty()) {
+            throw new SlipwayException("tag is needed when pushing to registry: add -t NAME[:TAG]");
+        }
         if (!progress.equals("plain") && !progress.equals("quiet") && !progress.equals("auto")
                 && !progress.equals("tty")) {
             throw new SlipwayException("invalid --progress " + progress + ": use plain or quiet");
@@ -172,6 +179,13 @@ public final class BuildCommand implements Callable<Integer> {
         p.note("#" + step + " writing image " + result.imageId() + " done");
         for (String t : tags) {
             p.note("#" + step + " naming to " + ImageReference.parse(t) + " done");
+        }
+        if (push) {
+            for (String t : tags) {
+                ImageReference ref = ImageReference.parse(t);
+                RegistryClient.PushResult pushed = client.push(store, ref, ref);
+                p.note("#" + step + " pushing manifest for " + ref + "@" + pushed.digest() + " done");
+            }
         }
         p.done(step);
         if (iidfile != null) {

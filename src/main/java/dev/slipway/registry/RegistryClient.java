@@ -10,6 +10,8 @@ import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
+import dev.slipway.layer.Compression;
+import dev.slipway.layer.LayerCompressor;
 import dev.slipway.store.ContentStore;
 import dev.slipway.store.Store;
 import dev.slipway.store.TagRecord;
@@ -150,9 +152,11 @@ public final class RegistryClient {
     /**
      * Pushes the stored image {@code source} to {@code destination}: blobs (each checked with HEAD
      * first, mounted from another repository of the same registry when one of the store's images came
-     * from there), then the manifest, its bytes and media type unchanged so its digest stays the same.
-     * A stored index is pushed whole when all its manifests are in the store, else only the manifest
-     * for this machine's platform.
+     * from there), then the manifest. Uncompressed layers (what a build writes) leave the machine
+     * gzip-compressed, as {@code docker push} sends them, under a manifest rewritten for them; an image
+     * whose layers are already compressed is pushed with its manifest's bytes and media type unchanged,
+     * so its digest stays the same. A stored index is pushed whole when all its manifests are in the
+     * store, else only the manifest for this machine's platform.
      */
     public PushResult push(Store store, ImageReference source, ImageReference destination) {
         TagRecord record = store.references().get(storeKey(source)).orElseThrow(
@@ -169,34 +173,62 @@ public final class RegistryClient {
         new java.util.TreeSet<>(mountable.values()).forEach(r -> scopes.add("repository:" + r + ":pull"));
         String target = destination.tag() != null ? destination.tag() : destination.digest().toString();
 
-        if (top instanceof ImageIndex index) {
-            List<Descriptor> children = index.manifests();
-            boolean complete = children.stream().allMatch(d -> store.content().has(d.digest()));
-            if (complete) {
-                for (Descriptor child : children) {
-                    byte[] childBytes = store.content().read(child.digest());
-                    ImageDocument doc = ImageJson.read(childBytes);
-                    if (doc instanceof Manifest m) {
-                        pushBlobs(ep, destination.repository(), m, store.content(), mountable, scopes);
+        try (Store.Session session = store.session()) {
+            if (top instanceof ImageIndex index) {
+                List<Descriptor> children = index.manifests();
+                boolean complete = children.stream().allMatch(d -> store.content().has(d.digest()));
+                if (complete) {
+                    for (Descriptor child : children) {
+                        byte[] childBytes = store.content().read(child.digest());
+                        ImageDocument doc = ImageJson.read(childBytes);
+                        if (doc instanceof Manifest m) {
+                            List<Upload> uploads = new ArrayList<>();
+                            m.layers().forEach(l -> uploads.add(stored(store.content(), l)));
+                            uploads.add(stored(store.content(), m.config()));
+                            pushBlobs(ep, destination.repository(), uploads, mountable, scopes);
+                        }
+                        putManifest(ep, destination.repository(), child.digest().toString(), childBytes,
+                                child.mediaType(), scopes);
                     }
-                    putManifest(ep, destination.repository(), child.digest().toString(), childBytes,
-                            child.mediaType(), scopes);
+                    putManifest(ep, destination.repository(), target, topBytes, index.effectiveMediaType(), scopes);
+                    return new PushResult(destination, Digest.sha256(topBytes), topBytes.length);
                 }
-                putManifest(ep, destination.repository(), target, topBytes, index.effectiveMediaType(), scopes);
-                return new PushResult(destination, Digest.sha256(topBytes), topBytes.length);
+                Descriptor chosen = index.manifestFor(Platform.host()).filter(d -> store.content().has(d.digest()))
+                        .orElseThrow(() -> new SlipwayException("cannot push " + source.familiarString()
+                                + ": its index names manifests that are not in the store"));
+                topBytes = store.content().read(chosen.digest());
+                top = ImageJson.read(topBytes);
             }
-            Descriptor chosen = index.manifestFor(Platform.host()).filter(d -> store.content().has(d.digest()))
-                    .orElseThrow(() -> new SlipwayException("cannot push " + source.familiarString()
-                            + ": its index names manifests that are not in the store"));
-            topBytes = store.content().read(chosen.digest());
-            top = ImageJson.read(topBytes);
+            if (!(top instanceof Manifest manifest)) {
+                throw new SlipwayException(source.familiarString() + " does not point to an image manifest");
+            }
+            boolean compress = manifest.layers().stream().anyMatch(RegistryClient::uncompressedLayer);
+            LayerCompressor compressor = compressor(store);
+            boolean docker = MediaTypes.isDocker(manifest.effectiveMediaType());
+            List<Upload> uploads = new ArrayList<>();
+            for (Descriptor layer : manifest.layers()) {
+                uploads.add(uncompressedLayer(layer) ? gzipped(store.content(), compressor, layer, docker)
+                        : stored(store.content(), layer));
+            }
+            uploads.add(stored(store.content(), manifest.config()));
+            List<Descriptor> pushed = pushBlobs(ep, destination.repository(), uploads, mountable, scopes);
+            byte[] manifestBytes = topBytes;
+            if (compress) {
+                manifestBytes = ImageJson.write(new Manifest(2, manifest.effectiveMediaType(), manifest.artifactType(),
+                        manifest.config(), pushed.subList(0, manifest.layers().size()), manifest.subject(),
+                        manifest.annotations(), manifest.extra()));
+            }
+            putManifest(ep, destination.repository(), target, manifestBytes, manifest.effectiveMediaType(), scopes);
+            return new PushResult(destination, Digest.sha256(manifestBytes), manifestBytes.length);
         }
-        if (!(top instanceof Manifest manifest)) {
-            throw new SlipwayException(source.familiarString() + " does not point to an image manifest");
-        }
-        pushBlobs(ep, destination.repository(), manifest, store.content(), mountable, scopes);
-        putManifest(ep, destination.repository(), target, topBytes, manifest.effectiveMediaType(), scopes);
-        return new PushResult(destination, Digest.sha256(topBytes), topBytes.length);
+    }
+
+    RegistryTransport transport() {
+        return transport;
+    }
+
+    TransferListener listener() {
+        return listener;
     }
 
     /** Checks credentials against a registry, as {@code docker login} does before saving them. */
@@ -224,7 +256,7 @@ public final class RegistryClient {
         return ref.digest() != null ? new ImageReference(ref.registry(), ref.repository(), null, ref.digest()) : ref;
     }
 
-    private Fetched fetchManifest(RegistryTransport.Endpoint ep, String repository, String reference, Digest expected,
+    Fetched fetchManifest(RegistryTransport.Endpoint ep, String repository, String reference, Digest expected,
             List<String> scopes) {
         RegistryTransport.Call call = RegistryTransport.Call.get("/v2/" + repository + "/manifests/" + reference,
                 scopes, Map.of("Accept", MANIFEST_ACCEPT));
@@ -277,21 +309,81 @@ public final class RegistryClient {
         return true;
     }
 
-    private void pushBlobs(RegistryTransport.Endpoint ep, String repository, Manifest manifest, ContentStore content,
-            Map<Digest, String> mountable, List<String> scopes) {
-        List<Descriptor> blobs = new ArrayList<>(manifest.layers());
-        blobs.add(manifest.config());
-        runAll(distinct(blobs), blob -> pushBlob(ep, repository, blob, content, mountable.get(blob.digest()), scopes));
+    /** A blob ready to send: what the registry will know it as, and the file holding exactly those bytes. */
+    record Prepared(Descriptor descriptor, Path file) {
     }
 
-    private void pushBlob(RegistryTransport.Endpoint ep, String repository, Descriptor blob, ContentStore content,
-            String mountFrom, List<String> scopes) {
-        if (MediaTypes.isForeignLayer(blob.mediaType()) && !content.has(blob.digest())) {
+    /** A blob to push, made ready on a transfer thread so that compressing one overlaps uploading another. */
+    @FunctionalInterface
+    interface Upload {
+        Prepared prepare();
+    }
+
+    /** A blob as the store holds it; a foreign layer the store lacks prepares with no file and is skipped. */
+    static Upload stored(ContentStore content, Descriptor blob) {
+        return () -> {
+            if (!content.has(blob.digest())) {
+                if (MediaTypes.isForeignLayer(blob.mediaType())) {
+                    return new Prepared(blob, null);
+                }
+                throw new SlipwayException("cannot push: blob " + blob.digest() + " is not in the store");
+            }
+            return new Prepared(blob, content.path(blob.digest()));
+        };
+    }
+
+    /** An uncompressed stored layer, gzip-compressed once per diffID (the compressed form is kept until prune). */
+    static Upload gzipped(ContentStore content, LayerCompressor compressor, Descriptor layer, boolean docker) {
+        return () -> {
+            if (!content.has(layer.digest())) {
+                throw new SlipwayException("cannot push: blob " + layer.digest() + " is not in the store");
+            }
+            try {
+                LayerCompressor.Compressed c = compressor.compress(
+                        new LayerCompressor.Input(content.path(layer.digest()), layer.digest()), Compression.GZIP);
+                return new Prepared(new Descriptor(Compression.GZIP.layerMediaType(docker), c.digest(), c.size(),
+                        layer.urls(), layer.annotations(), layer.platform(), layer.artifactType(), layer.extra()),
+                        c.file());
+            } catch (IOException e) {
+                throw new SlipwayException("cannot compress layer " + layer.digest() + ": " + e.getMessage(), e);
+            }
+        };
+    }
+
+    /** Where a store's compressed layers are kept: under tmp/, so prune drops them and a session keeps them. */
+    static LayerCompressor compressor(Store store) {
+        return new LayerCompressor(store.root().tmp().resolve("compressed"), 1);
+    }
+
+    static boolean uncompressedLayer(Descriptor d) {
+        return d.mediaType().equals(MediaTypes.OCI_LAYER) || d.mediaType().equals(MediaTypes.DOCKER_LAYER);
+    }
+
+    /** Pushes the blobs in parallel; returns their descriptors as pushed, in order (distinct ones once). */
+    List<Descriptor> pushBlobs(RegistryTransport.Endpoint ep, String repository, List<Upload> uploads,
+            Map<Digest, String> mountable, List<String> scopes) {
+        Descriptor[] pushed = new Descriptor[uploads.size()];
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < uploads.size(); i++) {
+            indexes.add(i);
+        }
+        Set<Digest> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        runAll(indexes, i -> {
+            Prepared p = uploads.get(i).prepare();
+            pushed[i] = p.descriptor();
+            if (started.add(p.descriptor().digest())) {
+                pushBlob(ep, repository, p, mountable.get(p.descriptor().digest()), scopes);
+            }
+        });
+        return List.of(pushed);
+    }
+
+    private void pushBlob(RegistryTransport.Endpoint ep, String repository, Prepared prepared, String mountFrom,
+            List<String> scopes) {
+        Descriptor blob = prepared.descriptor();
+        if (prepared.file() == null) {
             listener.blobDone(blob, TransferListener.Outcome.SKIPPED_FOREIGN, null);
             return;
-        }
-        if (!content.has(blob.digest())) {
-            throw new SlipwayException("cannot push: blob " + blob.digest() + " is not in the store");
         }
         String blobPath = "/v2/" + repository + "/blobs/" + blob.digest();
         RegistryTransport.Call head = new RegistryTransport.Call("HEAD", blobPath, Map.of(),
@@ -318,8 +410,13 @@ public final class RegistryClient {
             }
             location = location(r);
         }
-        Path file = content.path(blob.digest());
-        long size = content.size(blob.digest());
+        Path file = prepared.file();
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (IOException e) {
+            throw new SlipwayException("cannot read " + file + ": " + e.getMessage(), e);
+        }
         if (size > transport.config().chunkSize()) {
             location = patchChunks(ep, blob, file, size, location, scopes);
             RegistryTransport.Call put = new RegistryTransport.Call("PUT", null, Map.of(),
@@ -372,7 +469,7 @@ public final class RegistryClient {
         }
     }
 
-    private void putManifest(RegistryTransport.Endpoint ep, String repository, String reference, byte[] bytes,
+    void putManifest(RegistryTransport.Endpoint ep, String repository, String reference, byte[] bytes,
             String mediaType, List<String> scopes) {
         RegistryTransport.Call put = new RegistryTransport.Call("PUT", "/v2/" + repository + "/manifests/" + reference,
                 Map.of("Content-Type", mediaType), () -> HttpRequest.BodyPublishers.ofByteArray(bytes), scopes, null);
@@ -499,8 +596,8 @@ public final class RegistryClient {
         return names.isEmpty() ? "no platforms" : String.join(", ", names);
     }
 
-    /** Runs one task per blob, {@code parallelism} at a time; the first failure cancels the rest. */
-    private void runAll(List<Descriptor> blobs, java.util.function.Consumer<Descriptor> task) {
+    /** Runs one task per item, {@code parallelism} at a time; the first failure cancels the rest. */
+    <T> void runAll(List<T> blobs, java.util.function.Consumer<T> task) {
         if (blobs.size() <= 1) {
             blobs.forEach(task);
             return;
@@ -513,7 +610,7 @@ public final class RegistryClient {
         });
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (Descriptor b : blobs) {
+            for (T b : blobs) {
                 futures.add(pool.submit(() -> task.accept(b)));
             }
             for (Future<?> f : futures) {
@@ -534,6 +631,19 @@ public final class RegistryClient {
             }
         } finally {
             pool.shutdownNow();
+            awaitQuietly(pool);
+        }
+    }
+
+    /**
+     * Waits for cancelled transfers to stop, so that a failed pull or push returns only once no
+     * thread is still writing a temp file; an interrupt only shortens the wait.
+     */
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
