@@ -51,10 +51,13 @@ host_extra_cas() {
 
 # The extra certificates go where update-ca-certificates picks them up once a RUN step installs
 # ca-certificates, and into the bundle path itself, which NODE_EXTRA_CA_CERTS names for node.
+# One certificate per file: ca-certificates-java imports only the first certificate of each file
+# into the JDK's truststore, and Maven needs the proxy's CA there.
 add_cas() {
     local root="$1" pem="$2"
     mkdir -p "$root/usr/local/share/ca-certificates" "$root/etc/ssl/certs"
-    printf '%s\n' "$pem" >"$root/usr/local/share/ca-certificates/host-extra.crt"
+    awk -v dir="$root/usr/local/share/ca-certificates" \
+        '/-----BEGIN CERTIFICATE-----/ { n++ } n { print > (dir "/host-extra-" n ".crt") }' <<<"$pem"
     printf '%s\n' "$pem" >"$root/etc/ssl/certs/ca-certificates.crt"
 }
 

@@ -20,6 +20,9 @@ public final class ConfigSteps {
             "TERM", "TRAP", "TSTP", "TTIN", "TTOU", "URG", "USR1", "USR2", "VTALRM", "WINCH", "XCPU", "XFSZ",
             "UNUSED", "RTMIN", "RTMAX");
 
+    /** The history comment of every instruction, as BuildKit writes it. */
+    static final String COMMENT = "buildkit.dockerfile.v0";
+
     private ConfigSteps() {
     }
 
@@ -102,7 +105,7 @@ public final class ConfigSteps {
     }
 
     static ImageConfig.History historyEntry(String createdBy, StepContext ctx) {
-        return new ImageConfig.History(ctx.created(), createdBy, "buildkit.dockerfile.v0");
+        return new ImageConfig.History(ctx.created(), createdBy, COMMENT);
     }
 
     private static StageState env(StageState s, Instruction.Env env, StepContext ctx) {

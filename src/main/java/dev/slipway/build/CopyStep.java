@@ -2,10 +2,10 @@ package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.Snapshot;
-import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.Instruction;
 import dev.slipway.dockerfile.ShellExpansionException;
 import dev.slipway.dockerfile.ShellLexer;
+import dev.slipway.image.Digest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +18,6 @@ import java.util.function.Function;
 final class CopyStep {
     private final Workspace ws;
     private final FileCopier copier = new FileCopier();
-    private volatile DockerIgnore ignore;
 
     CopyStep(Workspace ws) {
         this.ws = ws;
@@ -100,15 +99,33 @@ final class CopyStep {
         }
     }
 
-    StageState execute(StageState s, Instruction ins, Step step) {
+    /**
+     * The key covers the expanded instruction (sources, destination, working directory, --chown,
+     * --chmod, --link, --parents, --exclude, heredoc bodies) and the checksum of exactly what it
+     * selects (contents, modes, link targets; owners unless from the context; never timestamps),
+     * on top of the parent. ADD of a URL without --checksum is not cacheable: its key cannot know
+     * what the server returns.
+     */
+    Steps.Prepared prepare(StageState s, Instruction ins, Step step) {
         Expanded x = expand(s, ins, ws.context());
+        CopyRequest request = x.request();
+        Digest sources = ws.checksums().copy(request, x.from(), step);
+        Digest key = CacheKey.of("copy").add("parent", s.cacheKey()).add("instruction", ins).add("request", request)
+                .add("from", x.from()).add("sources", sources).add("epoch", ws.context().epoch())
+                .add("createdBy", x.history()).digest();
+        boolean cacheable = request.checksum() != null
+                || request.sources().stream().noneMatch(src -> src.matches("(?i)^https?://.*"));
+        return new Steps.Prepared(key, s, x.history(), n -> execute(s, x, step), cacheable);
+    }
+
+    private LayerDir execute(StageState s, Expanded x, Step step) {
         CopyRequest request = x.request();
         Path area = ws.newArea("copy");
         List<AutoCloseable> views = new ArrayList<>();
         try {
             CopySource source;
             if (x.from() == null) {
-                source = new CopySource.Context(ws.request().context(), ignore());
+                source = new CopySource.Context(ws.request().context(), ws.ignore());
             } else {
                 StageState other = ws.stages().stateOf(x.from(), step);
                 Snapshot view = ws.snapshotter().prepare(other.lowerDirs(), area.resolve("from"));
@@ -125,8 +142,7 @@ final class CopyStep {
                     usersRoot = stage.rootfs();
                 }
                 copier.copy(request, source, target.rootfs(), usersRoot);
-                LayerDir layer = ws.committer().commit(target.commit());
-                return s.withLayer(layer, ConfigSteps.historyEntry(x.history(), ws.context()));
+                return ws.committer().commit(target.commit());
             }
         } finally {
             for (AutoCloseable v : views) {
@@ -138,12 +154,5 @@ final class CopyStep {
             }
             ws.deleteArea(area);
         }
-    }
-
-    private DockerIgnore ignore() {
-        if (ignore == null) {
-            ignore = DockerIgnore.load(ws.request().context(), ws.request().dockerfile());
-        }
-        return ignore;
     }
 }

@@ -14,18 +14,25 @@ import dev.slipway.image.ImageReference;
 import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
+import dev.slipway.layer.Compression;
 import dev.slipway.plan.BuildPlan;
 import dev.slipway.plan.PlatformSpec;
+import dev.slipway.store.DockerFormat;
 import dev.slipway.store.Store;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,8 +47,29 @@ public final class ImageBuilder {
     private BaseImages.Puller puller;
     private boolean alwaysPull;
 
-    /** The image built: its ID (config digest) and manifest digest. */
-    public record Result(Digest imageId, Digest manifestDigest, ImageConfig config) {
+    /**
+     * The image built: its ID (config digest), manifest digest and config; how many file-system
+     * steps ran and how many came from the build cache; and the keys of the cache records the build
+     * used or wrote, stage by stage in Dockerfile order (what {@code --cache-to} exports). {@code size}
+     * is what {@code slipway images} shows: the layers' uncompressed sizes.
+     */
+    public record Result(Digest imageId, Digest manifestDigest, ImageConfig config, long size, int executed,
+                         int cached, List<Digest> cacheKeys) {
+        public Result {
+            cacheKeys = List.copyOf(cacheKeys);
+        }
+
+        /**
+         * The one-line summary {@code slipway build} ends with:
+         * {@code built sha256:0123456789ab (app:1.0) 5.2MB in 1.3s: 2 steps executed, 4 cached}.
+         */
+        public String summary(List<String> tags, Duration elapsed) {
+            String names = tags.isEmpty() ? "" : " (" + String.join(", ", tags.stream()
+                    .map(t -> ImageReference.parse(t).toString()).toList()) + ")";
+            return "built " + imageId.algorithm() + ":" + imageId.shortHex() + names + " " + DockerFormat.humanSize(size)
+                    + " in " + String.format(Locale.ROOT, "%.1fs", elapsed.toMillis() / 1000.0) + ": " + executed
+                    + (executed == 1 ? " step" : " steps") + " executed, " + cached + " cached";
+        }
     }
 
     public ImageBuilder(Store store, Progress progress, Snapshotter snapshotter, Executor executor) {
@@ -96,22 +124,24 @@ public final class ImageBuilder {
         Platform platform = request.platform() == null ? Platform.host()
                 : new Platform(targetPlatform.os(), targetPlatform.architecture(),
                         targetPlatform.variant().isEmpty() ? null : targetPlatform.variant());
-        String created = DateTimeFormatter.ISO_INSTANT.format(epoch != null ? Instant.ofEpochSecond(epoch)
-                : Instant.now().with(java.time.temporal.ChronoField.NANO_OF_SECOND, 0));
+        String created = epoch == null ? null : DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(epoch));
         StepContext ctx = new StepContext(new ShellLexer(dockerfile.escapeToken()), created, epoch);
 
         try (Store.Session session = store.session()) {
             Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
             Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
                     progress, solver);
+            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
             StageState last;
             try {
-                last = solver.solve(new Steps(ws));
+                last = solver.solve(steps);
             } catch (StepFailedException e) {
                 reportFailure(e, text, fileName);
                 throw e;
             }
-            return commit(last, request, created, platform);
+            Result image = commit(last, request, platform);
+            return new Result(image.imageId(), image.manifestDigest(), image.config(), image.size(), steps.executed(),
+                    steps.cached(), steps.keys());
         }
     }
 
@@ -144,12 +174,12 @@ public final class ImageBuilder {
     }
 
     /** Writes the final stage as an image: config, manifest (layers uncompressed), then the tags. */
-    private Result commit(StageState state, BuildRequest request, String created, Platform platform) {
-        ImageConfig image = state.image();
+    private Result commit(StageState state, BuildRequest request, Platform platform) {
+        ImageConfig image = withCreatedTimes(state.image());
         ImageConfig.ContainerConfig.Builder config = image.configOrEmpty().toBuilder();
         request.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(l -> config.label(l.getKey(), l.getValue()));
-        image = image.withConfig(config.build()).withCreated(created);
+        image = image.withConfig(config.build());
         if (request.platform() != null) {
             image = new ImageConfig(image.created(), image.author(), platform.architecture(), platform.os(),
                     image.osVersion(), image.osFeatures(), platform.variant(), image.config(), image.rootfs(),
@@ -168,6 +198,68 @@ public final class ImageBuilder {
         for (String tag : request.tags()) {
             store.references().set(ImageReference.parse(tag), encodedManifest.digest());
         }
-        return new Result(encodedConfig.digest(), encodedManifest.digest(), image);
+        long size = 0;
+        for (Descriptor layer : layers) {
+            size += uncompressedSize(layer);
+        }
+        return new Result(encodedConfig.digest(), encodedManifest.digest(), image, size, 0, 0, List.of());
+    }
+
+    private long uncompressedSize(Descriptor layer) {
+        Compression compression = Compression.ofMediaType(layer.mediaType());
+        if (compression == Compression.NONE) {
+            return layer.size();
+        }
+        try (InputStream in = compression.decompress(store.content().open(layer.digest(), false))) {
+            return in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new SlipwayException("layer " + layer.digest() + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fills the {@code created} times left open (no SOURCE_DATE_EPOCH) as BuildKit's exporter
+     * ({@code normalizeLayersAndHistory}, {@code patchImageConfig}) does: an entry without a time
+     * takes that of the layer step before it, or before any, the first layer step's of this build;
+     * the image's {@code created} is the last entry's. Layer steps carry the time they first ran
+     * (kept in their cache record), so a rebuild served from the cache writes the same config and
+     * gets the same image ID, where stamping the build's own start time would give a new one on
+     * every build. With SOURCE_DATE_EPOCH every entry has that time already. A build that made no
+     * entry with a time at all (scratch and config instructions only) is stamped now.
+     */
+    static ImageConfig withCreatedTimes(ImageConfig image) {
+        List<ImageConfig.History> history = image.historyOrEmpty();
+        String fill = null;
+        boolean open = false;
+        for (ImageConfig.History h : history) {
+            if (h.created() == null) {
+                open = true;
+            } else {
+                fill = h.created();
+                if (open) {
+                    break;
+                }
+            }
+        }
+        if (fill == null) {
+            fill = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        }
+        List<ImageConfig.History> filled = new ArrayList<>();
+        open = false;
+        for (ImageConfig.History h : history) {
+            if (h.created() == null) {
+                open = true;
+                filled.add(h.withCreated(fill));
+            } else {
+                if (open) {
+                    fill = h.created();
+                }
+                filled.add(h);
+            }
+        }
+        if (filled.isEmpty()) {
+            return image.withCreated(fill);
+        }
+        return image.withHistory(filled).withCreated(filled.get(filled.size() - 1).created());
     }
 }

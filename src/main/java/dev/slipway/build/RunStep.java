@@ -13,6 +13,7 @@ import dev.slipway.dockerfile.Heredoc;
 import dev.slipway.dockerfile.Instruction;
 import dev.slipway.dockerfile.RunMount;
 import dev.slipway.dockerfile.ShellExpansionException;
+import dev.slipway.image.Digest;
 import dev.slipway.plan.StageScope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,24 +35,53 @@ final class RunStep {
         this.ws = ws;
     }
 
-    StageState execute(StageState s, Instruction.Run run, Step step, int progressStep) {
-        StepContext ctx = ws.context();
+    /**
+     * The step's key covers what BuildKit's ExecOp key does: the argv (shell included), the whole
+     * build-time env (ENV and every ARG value in scope, so a changed ARG re-runs the RUNs after it,
+     * used or not), working directory, user, network, the expanded mounts and the content of bind
+     * mount sources. Secret and SSH values, cache mount contents and proxy args are not in it.
+     */
+    Steps.Prepared prepare(StageState s, Instruction.Run run, Step step) {
+        List<String> args = arguments(s, run);
+        Network network = run.network() == null || run.network().equals("default") ? ws.request().network()
+                : Network.parse(run.network());
+        List<RunMount> mounts = new ArrayList<>();
+        List<Object> sources = new ArrayList<>();
+        for (RunMount m : run.mounts()) {
+            RunMount x = expandMount(s, m);
+            mounts.add(x);
+            if (x.type().equals("bind")) {
+                sources.add(ws.checksums().bind(x.from(), x.source() == null ? "/" : x.source(), step, where(step)));
+            }
+        }
+        String createdBy = "RUN " + commandString(args, s.scope()) + " # buildkit";
+        Digest key = CacheKey.of("run").add("parent", s.cacheKey()).add("instruction", run).add("args", args)
+                .add("env", s.scope().buildEnv()).add("cwd", s.workdir()).add("user", s.user())
+                .add("network", network).add("mounts", mounts).add("sources", sources)
+                .add("epoch", ws.context().epoch()).add("createdBy", createdBy).digest();
+        return new Steps.Prepared(key, s, createdBy, n -> execute(s, run, step, args, network, mounts, n), true);
+    }
+
+    private String where(Step step) {
+        return ws.fileName() + ":" + step.line() + ": ";
+    }
+
+    private LayerDir execute(StageState s, Instruction.Run run, Step step, List<String> args, Network network,
+                             List<RunMount> runMounts, int progressStep) {
         Path area = ws.newArea("run");
         List<AutoCloseable> cleanup = new ArrayList<>();
         try (Snapshot snapshot = ws.snapshotter().prepare(s.lowerDirs(), area.resolve("rootfs"))) {
-            List<String> args = arguments(s, run, area);
             Map<String, String> env = new LinkedHashMap<>(s.scope().buildEnv());
             s.scope().proxyEnv().forEach(env::putIfAbsent);
-            Network network = run.network() == null || run.network().equals("default") ? ws.request().network()
-                    : Network.parse(run.network());
             ExecSpec.Builder spec = ExecSpec.builder(snapshot, args).cwd(s.workdir()).user(s.user()).network(network)
                     .keepDirectoryStubs(true);
             if (hasPipes(run)) {
+                writeScript(singleHeredoc(run), area.resolve("pipes"));
                 spec.mount(new ExecMount.Bind(area.resolve("pipes"), "/dev/pipes", true));
             }
             Mounts mounts = new Mounts(s, step, area, cleanup, env);
-            for (RunMount m : run.mounts()) {
-                mounts.add(expandMount(s, m), spec);
+            for (RunMount m : runMounts) {
+                mounts.add(m, spec);
             }
             List<String> envList = new ArrayList<>();
             env.forEach((k, v) -> envList.add(k + "=" + v));
@@ -66,9 +96,7 @@ final class RunStep {
                         + String.join(" ", args) + "\" did not complete successfully: exit code: "
                         + result.exitCode(), result.exitCode(), result.lastLines(), step.label(), step.line());
             }
-            LayerDir layer = ws.committer().commit(snapshot.commit());
-            return s.withLayer(layer, ConfigSteps.historyEntry("RUN " + commandString(args, s.scope()) + " # buildkit",
-                    ctx));
+            return ws.committer().commit(snapshot.commit());
         } finally {
             for (AutoCloseable c : cleanup) {
                 try {
@@ -78,6 +106,17 @@ final class RunStep {
                 }
             }
             ws.deleteArea(area);
+        }
+    }
+
+    private static void writeScript(Heredoc script, Path pipes) {
+        try {
+            Files.createDirectories(pipes);
+            Path file = pipes.resolve(script.name());
+            Files.writeString(file, script.effectiveContent());
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -111,8 +150,11 @@ final class RunStep {
         return cmd.matches("\\d*<<-?\\s*['\"]?" + java.util.regex.Pattern.quote(first.name()) + "['\"]?") ? first : null;
     }
 
-    /** The argv of the step, heredocs handled as BuildKit's dispatchRun does. */
-    static List<String> arguments(StageState s, Instruction.Run run, Path area) {
+    /**
+     * The argv of the step, heredocs handled as BuildKit's dispatchRun does: a lone heredoc starting
+     * with {@code #!} runs as the script {@code /dev/pipes/NAME} (written when the step executes).
+     */
+    static List<String> arguments(StageState s, Instruction.Run run) {
         Instruction.CommandLine command = run.command();
         if (run.heredocs().isEmpty()) {
             return ConfigSteps.commandArgs(s, command);
@@ -124,19 +166,7 @@ final class RunStep {
         String text;
         if (single != null) {
             String data = single.effectiveContent();
-            if (data.startsWith("#!") && area != null) {
-                try {
-                    Path pipes = Files.createDirectories(area.resolve("pipes"));
-                    Path script = pipes.resolve(single.name());
-                    Files.writeString(script, data);
-                    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                text = "/dev/pipes/" + single.name();
-            } else {
-                text = data;
-            }
+            text = data.startsWith("#!") ? "/dev/pipes/" + single.name() : data;
         } else {
             StringBuilder full = new StringBuilder(command.args().get(0));
             for (Heredoc h : run.heredocs()) {

@@ -89,7 +89,7 @@ final class Solver implements Workspace.StageLookup {
         StageState state;
         if (stage.base() instanceof PlannedStage.Base.StageBase sb) {
             StageState parent = futures.get(sb.index()).join();
-            state = new StageState(parent.image(), parent.layers(), parent.scope().child(), false);
+            state = new StageState(parent.image(), parent.layers(), parent.scope().child(), false, parent.cacheKey());
         } else if (stage.base() instanceof PlannedStage.Base.Image img) {
             int n = progress.start(prefix(stage, 1, total) + "FROM " + fromLabel(img.reference()));
             try {
@@ -141,7 +141,8 @@ final class Solver implements Workspace.StageLookup {
     StageState scratch() {
         ImageConfig config = ImageConfig.empty(platform).withConfig(new ImageConfig.ContainerConfig.Builder()
                 .workingDir("/").env(List.of("PATH=" + StageScope.DEFAULT_PATH)).build());
-        return new StageState(config, List.of(), StageScope.onImage(plan.globalScope(), null), false);
+        return new StageState(config, List.of(), StageScope.onImage(plan.globalScope(), null), false,
+                CacheKey.of("scratch").add("platform", platform).digest());
     }
 
     /** A stage on an image: its config without Created and without fields BuildKit does not carry over. */
@@ -162,7 +163,8 @@ final class Solver implements Workspace.StageLookup {
             int eq = e.indexOf('=');
             envMap.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
         }
-        return new StageState(config, image.layers(), StageScope.onImage(plan.globalScope(), envMap), false);
+        return new StageState(config, image.layers(), StageScope.onImage(plan.globalScope(), envMap), false,
+                CacheKey.of("image").add("config", image.id()).add("platform", platform).digest());
     }
 
     @Override

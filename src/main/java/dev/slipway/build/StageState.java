@@ -13,16 +13,25 @@ import java.util.List;
  * (an ENTRYPOINT then keeps it). A step never changes a state; it returns a new one, so a state can
  * be reused as the parent of a cached step.
  *
+ * <p>{@code cacheKey} identifies the stage's file system as the build cache sees it: the key of the
+ * step that made the top layer, or the stage root's (base image or scratch) key. Config-only steps
+ * keep it: what they change reaches later keys through the env, working directory, user and shell
+ * those steps put into their own keys. Null when the state did not come from the solver.
+ *
  * <p>{@code scope} is mutable by design of {@link StageScope}; steps that change it work on
  * {@link StageScope#child()}, a copy, and leave the parent's untouched.
  */
-public record StageState(ImageConfig image, List<LayerDir> layers, StageScope scope, boolean cmdSet) {
+public record StageState(ImageConfig image, List<LayerDir> layers, StageScope scope, boolean cmdSet, Digest cacheKey) {
 
     public StageState {
         layers = List.copyOf(layers);
         if (!image.diffIds().equals(layers.stream().map(LayerDir::diffId).toList())) {
             throw new IllegalArgumentException("layers do not match the config's diff_ids");
         }
+    }
+
+    public StageState(ImageConfig image, List<LayerDir> layers, StageScope scope, boolean cmdSet) {
+        this(image, layers, scope, cmdSet, null);
     }
 
     public ImageConfig.ContainerConfig config() {
@@ -56,7 +65,7 @@ public record StageState(ImageConfig image, List<LayerDir> layers, StageScope sc
     }
 
     public StageState withImage(ImageConfig newImage) {
-        return new StageState(newImage, layers, scope, cmdSet);
+        return new StageState(newImage, layers, scope, cmdSet, cacheKey);
     }
 
     public StageState withConfig(ImageConfig.ContainerConfig newConfig) {
@@ -64,18 +73,22 @@ public record StageState(ImageConfig image, List<LayerDir> layers, StageScope sc
     }
 
     public StageState withScope(StageScope newScope) {
-        return new StageState(image, layers, newScope, cmdSet);
+        return new StageState(image, layers, newScope, cmdSet, cacheKey);
     }
 
     public StageState withCmdSet() {
-        return new StageState(image, layers, scope, true);
+        return new StageState(image, layers, scope, true, cacheKey);
     }
 
     /** This state with one more layer on top and the history entry that made it. */
     public StageState withLayer(LayerDir layer, ImageConfig.History history) {
         List<LayerDir> more = new ArrayList<>(layers);
         more.add(layer);
-        return new StageState(image.withLayer(layer.diffId(), history), more, scope, cmdSet);
+        return new StageState(image.withLayer(layer.diffId(), history), more, scope, cmdSet, cacheKey);
+    }
+
+    public StageState withCacheKey(Digest key) {
+        return new StageState(image, layers, scope, cmdSet, key);
     }
 
     public List<Digest> diffIds() {

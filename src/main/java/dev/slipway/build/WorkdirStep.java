@@ -6,6 +6,7 @@ import dev.slipway.build.exec.UserResolver;
 import dev.slipway.build.snapshot.Snapshot;
 import dev.slipway.dockerfile.Instruction;
 import dev.slipway.dockerfile.ShellExpansionException;
+import dev.slipway.image.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,7 +34,8 @@ final class WorkdirStep {
         return Path.of("/").resolve(joined).normalize().toString();
     }
 
-    StageState execute(StageState s, Instruction.Workdir workdir) {
+    /** The key: the parent, the directory, and the USER and SOURCE_DATE_EPOCH its entries are made with. */
+    Steps.Prepared prepare(StageState s, Instruction.Workdir workdir) {
         String expanded;
         try {
             expanded = ws.context().lexer().expand(workdir.path(), s.scope()::lookup).result();
@@ -42,15 +44,16 @@ final class WorkdirStep {
         }
         String wd = normalize(s.config().workingDir(), expanded);
         StageState next = s.withConfig(s.config().toBuilder().workingDir(wd).build());
-        String history = "WORKDIR " + wd;
-        if (wd.equals("/")) {
-            return next.withImage(next.image().withEmptyLayerHistory(ConfigSteps.historyEntry(history, ws.context())));
-        }
+        Digest key = CacheKey.of("workdir").add("parent", s.cacheKey()).add("path", wd).add("user", s.user())
+                .add("epoch", ws.context().epoch()).digest();
+        return new Steps.Prepared(key, next, "WORKDIR " + wd, wd.equals("/") ? null : n -> execute(s, wd), true);
+    }
+
+    private LayerDir execute(StageState s, String wd) {
         Path area = ws.newArea("workdir");
         try (Snapshot snapshot = ws.snapshotter().prepare(s.lowerDirs(), area.resolve("rootfs"))) {
             mkdirs(snapshot.rootfs(), wd, s.user());
-            LayerDir layer = ws.committer().commit(snapshot.commit());
-            return next.withLayer(layer, ConfigSteps.historyEntry(history, ws.context()));
+            return ws.committer().commit(snapshot.commit());
         } finally {
             ws.deleteArea(area);
         }

@@ -4,6 +4,7 @@ import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.Executor;
 import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshotter;
+import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +35,9 @@ final class Workspace {
     private final Progress progress;
     private final CacheMounts cacheMounts;
     private final StageLookup stages;
+    private final BuildCache cache;
+    private final SourceChecksums checksums;
+    private volatile DockerIgnore ignore;
 
     Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
               Executor executor, Progress progress, StageLookup stages) {
@@ -47,6 +51,8 @@ final class Workspace {
         this.progress = progress;
         this.cacheMounts = new CacheMounts(store.root().dir().resolve("cache-mounts"));
         this.stages = stages;
+        this.cache = new BuildCache(store);
+        this.checksums = new SourceChecksums(this);
     }
 
     BuildRequest request() {
@@ -87,6 +93,22 @@ final class Workspace {
 
     StageLookup stages() {
         return stages;
+    }
+
+    BuildCache cache() {
+        return cache;
+    }
+
+    SourceChecksums checksums() {
+        return checksums;
+    }
+
+    /** The context's ignore file, read once. */
+    DockerIgnore ignore() {
+        if (ignore == null) {
+            ignore = DockerIgnore.load(request.context(), request.dockerfile());
+        }
+        return ignore;
     }
 
     /** A fresh scratch directory on the store's file system (so upperdirs can be renamed into layers/). */

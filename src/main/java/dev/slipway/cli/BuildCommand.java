@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,6 +171,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         Progress p = quiet || progress.equals("quiet") ? Progress.QUIET : Progress.plain(err);
+        long started = System.nanoTime();
         Store store = Store.open(parent.rootOption());
         RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
@@ -188,6 +190,7 @@ public final class BuildCommand implements Callable<Integer> {
             }
         }
         p.done(step);
+        p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
         if (iidfile != null) {
             try {
                 Files.writeString(iidfile, result.imageId().toString());

@@ -12,7 +12,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "prune", description = "Remove blobs, unpacked layers and leftovers that no tag or cache record uses.")
+@Command(name = "prune", description = "Remove blobs, unpacked layers and leftovers that no tag or cache record uses. "
+        + "The build cache is kept unless --cache is given.")
 public final class PruneCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;
@@ -23,11 +24,16 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = {"-f", "--force"}, description = "Do not prompt for confirmation.")
     boolean force;
 
+    @Option(names = {"--cache", "--all"},
+            description = "Also drop the whole build cache (docker builder prune --all): the next build runs every step.")
+    boolean cache;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         if (!force) {
-            out.print("WARNING! This will remove all images without at least one tag and all unused build data.\n"
+            out.print("WARNING! This will remove all images without at least one tag and all unused build data"
+                    + (cache ? ", and the whole build cache" : "") + ".\n"
                     + "Are you sure you want to continue? [y/N] ");
             out.flush();
             String answer = new BufferedReader(new InputStreamReader(System.in)).readLine();
@@ -35,7 +41,11 @@ public final class PruneCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        PruneReport report = Store.open(parent.rootOption()).prune();
+        Store store = Store.open(parent.rootOption());
+        PruneReport report = cache ? store.pruneWithCache() : store.prune();
+        if (cache) {
+            out.println("Deleted build cache records: " + report.cacheRecords());
+        }
         out.println("Total reclaimed space: " + DockerFormat.humanSize(report.reclaimedBytes(), 4));
         return 0;
     }

@@ -88,6 +88,11 @@ public record ImageConfig(
                 history, extra);
     }
 
+    public ImageConfig withHistory(List<History> newHistory) {
+        return new ImageConfig(created, author, architecture, os, osVersion, osFeatures, variant, config, rootfs,
+                newHistory, extra);
+    }
+
     public ImageConfig withAuthor(String newAuthor) {
         return new ImageConfig(created, newAuthor, architecture, os, osVersion, osFeatures, variant, config, rootfs,
                 history, extra);
@@ -143,6 +148,10 @@ public record ImageConfig(
 
         public boolean isEmptyLayer() {
             return Boolean.TRUE.equals(emptyLayer);
+        }
+
+        public History withCreated(String newCreated) {
+            return new History(newCreated, createdBy, author, comment, emptyLayer, extra);
         }
     }
 

@@ -82,7 +82,25 @@ public final class CacheRecords {
         }
     }
 
-    /** All records, sorted by key. */
+    /** Removes every record, readable or not; returns how many files went. */
+    public int clear() {
+        if (!Files.isDirectory(root.cache())) {
+            return 0;
+        }
+        int removed = 0;
+        try (Stream<Path> files = Files.list(root.cache())) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().endsWith(".json") && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + root.cache(), e);
+        }
+        return removed;
+    }
+
+    /** All readable records, sorted by key. */
     public List<CacheRecord> list() {
         List<CacheRecord> records = new ArrayList<>();
         if (!Files.isDirectory(root.cache())) {
@@ -91,7 +109,11 @@ public final class CacheRecords {
         try (Stream<Path> files = Files.list(root.cache())) {
             for (Path p : (Iterable<Path>) files.sorted()::iterator) {
                 if (p.getFileName().toString().endsWith(".json")) {
-                    records.add(parse(Files.readAllBytes(p)));
+                    try {
+                        records.add(parse(Files.readAllBytes(p)));
+                    } catch (SlipwayException | IllegalArgumentException | IOException e) {
+                        // An unreadable record keeps nothing alive; prune --cache removes it.
+                    }
                 }
             }
         } catch (IOException e) {

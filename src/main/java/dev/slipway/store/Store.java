@@ -87,6 +87,17 @@ public final class Store {
     }
 
     /**
+     * Drops the whole build cache (every cache record), then prunes: the layers only the cache
+     * kept are removed too. {@code docker builder prune --all} in one step with {@link #prune()}.
+     */
+    public PruneReport pruneWithCache() {
+        try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive()) {
+            int dropped = cache.clear();
+            return collect(d -> true, d -> true).withCacheRecords(dropped);
+        }
+    }
+
+    /**
      * Removes, among the blobs and layers the predicates pick, those nothing reaches; temp leftovers
      * always go. {@code rmi} uses this to drop only the image it untagged.
      */

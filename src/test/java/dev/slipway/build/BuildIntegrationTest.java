@@ -158,7 +158,7 @@ class BuildIntegrationTest {
         String df = "FROM busybox:test\nRUN --mount=type=cache,target=/cache echo x >> /cache/log && wc -l < /cache/log > /n\n";
         build(df);
         assertThat(run("out:latest", "cat", "/n")).isEqualTo("1");
-        build(df);
+        build(df, BuildRequest.of(tmp.resolve("ctx")).withTags(List.of("out:latest")).withNoCache(true));
         assertThat(run("out:latest", "cat", "/n")).isEqualTo("2");
         assertThat(run("out:latest", "ls", "-A", "/cache")).isEmpty();
     }

@@ -137,4 +137,30 @@ class PruneTest {
         assertThat(report.reclaimedBytes()).isZero();
         assertThat(report.blobs()).isEmpty();
     }
+
+    @Test
+    void pruneKeepsCacheRecordsAndWhatTheyNameUntilAskedToDropTheCache() throws IOException {
+        Store s = store();
+        TestImages.Written cached = TestImages.image(s, "cached-layer");
+        Digest diffId = cached.diffIds().get(0);
+        unpack(s, diffId);
+        Digest key = Digest.sha256("a step".getBytes());
+        s.cache().put(new CacheRecord(key, List.of(cached.layers().get(0)), List.of(diffId),
+                JsonNodeFactory.instance.objectNode().put("type", "layer")));
+        Files.writeString(s.root().cache().resolve("garbage.json"), "not json");
+
+        PruneReport kept = s.prune();
+        assertThat(kept.cacheRecords()).isZero();
+        assertThat(s.content().has(cached.layers().get(0))).isTrue();
+        assertThat(s.layers().has(diffId)).isTrue();
+        assertThat(s.content().has(cached.manifest())).isFalse();
+
+        PruneReport dropped = s.pruneWithCache();
+        assertThat(dropped.cacheRecords()).isEqualTo(2);
+        assertThat(s.cache().list()).isEmpty();
+        assertThat(s.content().has(cached.layers().get(0))).isFalse();
+        assertThat(s.layers().has(diffId)).isFalse();
+        assertThat(dropped.layers()).isEqualTo(1);
+        assertThat(dropped.reclaimedBytes()).isPositive();
+    }
 }

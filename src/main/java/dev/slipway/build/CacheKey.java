@@ -1,0 +1,126 @@
+package dev.slipway.build;
+
+import dev.slipway.dockerfile.Instruction;
+import dev.slipway.image.Digest;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A build cache key: sha256 over a canonical, versioned encoding of named fields. Every value is
+ * written with its type and its length, so no two different inputs share an encoding
+ * ({@code ["a b"]} and {@code ["a", "b"]} differ, as do {@code null} and {@code ""}). Maps are
+ * encoded sorted by key; records field by field in declaration order, skipping where an
+ * instruction came from (its line numbers and raw text), which must not change a key.
+ *
+ * <p>Changing what goes into a key, or how, must change {@link #VERSION}: old records then simply
+ * stop matching.
+ */
+public final class CacheKey {
+    /** The encoding version, the first field of every key. */
+    public static final String VERSION = "slipway.cache.v1";
+
+    private final MessageDigest md = Digest.newSha256();
+
+    private CacheKey(String kind) {
+        string(VERSION);
+        string(kind);
+    }
+
+    /** A key of the given kind ({@code run}, {@code copy}, {@code image}...). */
+    public static CacheKey of(String kind) {
+        return new CacheKey(kind);
+    }
+
+    /** Adds a named field. Values: null, strings, booleans, numbers, enums, digests, lists, maps, records. */
+    public CacheKey add(String name, Object value) {
+        string(name);
+        value(value);
+        return this;
+    }
+
+    public Digest digest() {
+        return Digest.fromMessageDigest(md.digest());
+    }
+
+    private void tag(char t) {
+        md.update((byte) t);
+    }
+
+    private void length(long n) {
+        md.update(ByteBuffer.allocate(8).putLong(n).array());
+    }
+
+    private void string(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        tag('s');
+        length(b.length);
+        md.update(b);
+    }
+
+    private void value(Object v) {
+        if (v == null) {
+            tag('n');
+        } else if (v instanceof String s) {
+            string(s);
+        } else if (v instanceof Boolean b) {
+            tag(b ? 'T' : 'F');
+        } else if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            tag('i');
+            length(((Number) v).longValue());
+        } else if (v instanceof Character c) {
+            tag('c');
+            length(c);
+        } else if (v instanceof Enum<?> e) {
+            tag('e');
+            string(e.getDeclaringClass().getSimpleName() + "." + e.name());
+        } else if (v instanceof Digest d) {
+            tag('d');
+            string(d.toString());
+        } else if (v instanceof List<?> list) {
+            tag('l');
+            length(list.size());
+            list.forEach(this::value);
+        } else if (v instanceof Map<?, ?> map) {
+            TreeMap<String, Object> sorted = new TreeMap<>();
+            map.forEach((k, x) -> sorted.put(String.valueOf(k), x));
+            tag('m');
+            length(sorted.size());
+            sorted.forEach((k, x) -> {
+                string(k);
+                value(x);
+            });
+        } else if (v instanceof Record r) {
+            record(r);
+        } else {
+            throw new IllegalArgumentException("no cache key encoding for " + v.getClass().getName());
+        }
+    }
+
+    private void record(Record r) {
+        RecordComponent[] components = r.getClass().getRecordComponents();
+        tag('r');
+        string(r.getClass().getSimpleName());
+        length(components.length);
+        for (RecordComponent c : components) {
+            if (c.getType() == Instruction.Origin.class) {
+                string(c.getName());
+                tag('n');
+                continue;
+            }
+            try {
+                var accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                string(c.getName());
+                value(accessor.invoke(r));
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
+            }
+        }
+    }
+}
