@@ -35,22 +35,46 @@ public final class BuildCache {
     private static final String CHECKSUM = "checksum";
 
     private final Store store;
+    private final Remote remote;
+
+    /**
+     * Where records the store lacks may come from ({@code --cache-from}): brings the record for a
+     * key, and the blobs it names, into the store; false when it has none.
+     */
+    @FunctionalInterface
+    public interface Remote {
+        boolean fetch(Digest key);
+    }
 
     /** A step result from the cache: its layer, unpacked, and when the step first ran (RFC 3339). */
     public record Entry(Digest key, LayerDir layer, String created) {
     }
 
     public BuildCache(Store store) {
+        this(store, null);
+    }
+
+    /** A cache that asks {@code remote} (may be null) for the steps the store has no record of. */
+    public BuildCache(Store store, Remote remote) {
         this.store = store;
+        this.remote = remote;
     }
 
     /**
      * The cached result of the step {@code key}: one small file read when its layer is unpacked
      * already. A layer known only as a blob (a record imported from a registry cache) is unpacked
      * first, after checking that the blob really holds that diffID. Empty when there is no record
-     * or its content is gone.
+     * or its content is gone. A key the store has no record of is asked of the {@link Remote}.
      */
     public Optional<Entry> lookup(Digest key) {
+        Optional<Entry> local = lookupLocal(key);
+        if (local.isPresent() || remote == null || !remote.fetch(key)) {
+            return local;
+        }
+        return lookupLocal(key);
+    }
+
+    private Optional<Entry> lookupLocal(Digest key) {
         try {
             Optional<CacheRecord> found = store.cache().get(key);
             if (found.isEmpty() || !LAYER.equals(found.get().data().path("type").asText())) {

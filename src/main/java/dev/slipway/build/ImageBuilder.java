@@ -46,6 +46,7 @@ public final class ImageBuilder {
     private final Executor executor;
     private BaseImages.Puller puller;
     private boolean alwaysPull;
+    private BuildCache.Remote remoteCache;
 
     /**
      * The image built: its ID (config digest), manifest digest and config; how many file-system
@@ -83,6 +84,12 @@ public final class ImageBuilder {
     public ImageBuilder withPuller(BaseImages.Puller newPuller, boolean always) {
         this.puller = newPuller;
         this.alwaysPull = always;
+        return this;
+    }
+
+    /** Asks {@code remote} for the cache records the store lacks ({@code --cache-from}). */
+    public ImageBuilder withRemoteCache(BuildCache.Remote remote) {
+        this.remoteCache = remote;
         return this;
     }
 
@@ -129,8 +136,8 @@ public final class ImageBuilder {
 
         try (Store.Session session = store.session()) {
             Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
-            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter, executor,
-                    progress, solver);
+            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter,
+                    executor, progress, solver, new BuildCache(store, remoteCache));
             CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
             StageState last;
             try {

@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Build progress in BuildKit's plain style: {@code #5 [builder 3/6] RUN npm ci}, then the step's
  * output lines prefixed with its number and the seconds since it started, then {@code #5 DONE 1.2s}
  * or {@code #5 ERROR: ...}. Steps of parallel stages interleave line by line. Thread-safe.
+ * Other views (the terminal's, in {@code build.progress}) implement the same calls, so the solver
+ * never knows which one it reports to.
  */
-public interface Progress {
+public interface Progress extends AutoCloseable {
 
     /** Starts a step and returns its number. */
     int start(String label);
@@ -26,6 +28,16 @@ public interface Progress {
 
     /** A note that belongs to no step (a warning, the image id). */
     void note(String message);
+
+    /** A sub-status of a running step, BuildKit's {@code #9 naming to docker.io/library/app:1 done}. */
+    default void detail(int step, String text) {
+        note("#" + step + " " + text);
+    }
+
+    /** Ends the view: a live one draws its final frame. Anything printed after this comes below it. */
+    @Override
+    default void close() {
+    }
 
     /** Prints nothing. */
     Progress QUIET = new Progress() {

@@ -40,7 +40,7 @@ final class Workspace {
     private volatile DockerIgnore ignore;
 
     Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
-              Executor executor, Progress progress, StageLookup stages) {
+              Executor executor, Progress progress, StageLookup stages, BuildCache cache) {
         this.request = request;
         this.fileName = fileName;
         this.context = context;
@@ -51,7 +51,7 @@ final class Workspace {
         this.progress = progress;
         this.cacheMounts = new CacheMounts(store.root().dir().resolve("cache-mounts"));
         this.stages = stages;
-        this.cache = new BuildCache(store);
+        this.cache = cache;
         this.checksums = new SourceChecksums(this);
     }
 

@@ -5,6 +5,7 @@ import dev.slipway.build.BuildRequest;
 import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
+import dev.slipway.build.progress.ProgressMode;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
 import dev.slipway.lint.Formats;
@@ -79,8 +80,9 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image ID.")
     boolean quiet;
 
-    @Option(names = "--progress", paramLabel = "TYPE", description = "plain (default) or quiet.")
-    String progress = "plain";
+    @Option(names = "--progress", paramLabel = "TYPE", description = "auto (default: tty when stderr is a terminal, "
+            + "else plain), tty (a live view), plain (BuildKit's log) or quiet; default from $BUILDKIT_PROGRESS.")
+    String progress;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "The platform of the image.")
     String platform;
@@ -149,10 +151,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (push && tags.isEmpty()) {
             throw new SlipwayException("tag is needed when pushing to registry: add -t NAME[:TAG]");
         }
-        if (!progress.equals("plain") && !progress.equals("quiet") && !progress.equals("auto")
-                && !progress.equals("tty")) {
-            throw new SlipwayException("invalid --progress " + progress + ": use plain or quiet");
-        }
+        ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.choose(progress, System.getenv("BUILDKIT_PROGRESS"));
         Long epoch = null;
         String sde = System.getenv("SOURCE_DATE_EPOCH");
         if (sde != null && !sde.isEmpty() && !args.containsKey("SOURCE_DATE_EPOCH")) {
@@ -170,26 +169,30 @@ public final class BuildCommand implements Callable<Integer> {
             request = request.withJobs(jobs);
         }
         PrintWriter err = spec.commandLine().getErr();
-        Progress p = quiet || progress.equals("quiet") ? Progress.QUIET : Progress.plain(err);
         long started = System.nanoTime();
         Store store = Store.open(parent.rootOption());
         RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
-        ImageBuilder.Result result = ImageBuilder.forHost(store, p)
-                .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
-        int step = p.start("exporting to image");
-        p.note("#" + step + " writing image " + result.imageId() + " done");
-        for (String t : tags) {
-            p.note("#" + step + " naming to " + ImageReference.parse(t) + " done");
-        }
-        if (push) {
+        Progress p = mode.open(err, parent.isTerminal(2));
+        ImageBuilder.Result result;
+        try (p) {
+            result = ImageBuilder.forHost(store, p)
+                    .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
+            int step = p.start("exporting to image");
+            p.detail(step, "writing image " + result.imageId() + " done");
             for (String t : tags) {
-                ImageReference ref = ImageReference.parse(t);
-                RegistryClient.PushResult pushed = client.push(store, ref, ref);
-                p.note("#" + step + " pushing manifest for " + ref + "@" + pushed.digest() + " done");
+                p.detail(step, "naming to " + ImageReference.parse(t) + " done");
             }
+            if (push) {
+                for (String t : tags) {
+                    ImageReference ref = ImageReference.parse(t);
+                    RegistryClient.PushResult pushed = client.push(store, ref, ref);
+                    p.detail(step, "pushing manifest for " + ref + "@" + pushed.digest() + " done");
+                }
+            }
+            p.done(step);
         }
-        p.done(step);
+        // After close: the summary comes below a live view's final frame.
         p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
         if (iidfile != null) {
             try {

@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.progress.TransferView;
 import dev.slipway.store.ImageSaver;
 import dev.slipway.store.Store;
 import java.nio.file.Path;
@@ -14,6 +15,9 @@ public final class ExportOciCommand implements Runnable {
     @CommandLine.ParentCommand
     SlipwayCommand parent;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image, by name[:tag] or ID.")
     String image;
 
@@ -22,6 +26,8 @@ public final class ExportOciCommand implements Runnable {
 
     @Override
     public void run() {
-        new ImageSaver(Store.open(parent.rootOption())).save(List.of(image), ImageSaver.Format.OCI_DIR, dir);
+        try (TransferView view = TransferView.barsOnly(spec.commandLine().getErr(), parent.isTerminal(2))) {
+            new ImageSaver(Store.open(parent.rootOption()), view).save(List.of(image), ImageSaver.Format.OCI_DIR, dir);
+        }
     }
 }

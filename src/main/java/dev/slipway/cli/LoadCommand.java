@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.progress.TransferView;
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.ImageLoader;
 import dev.slipway.store.Store;
@@ -31,13 +32,15 @@ public final class LoadCommand implements Runnable {
 
     @Override
     public void run() {
-        ImageLoader loader = new ImageLoader(Store.open(parent.rootOption()));
-        ImageLoader.Result result = input == null || input.toString().equals("-")
-                ? loader.load(stdin) : loader.load(input);
+        PrintWriter out = spec.commandLine().getOut();
+        ImageLoader.Result result;
+        try (TransferView view = TransferView.barsOnly(out, !quiet && parent.isTerminal(1))) {
+            ImageLoader loader = new ImageLoader(Store.open(parent.rootOption()), view);
+            result = input == null || input.toString().equals("-") ? loader.load(stdin) : loader.load(input);
+        }
         if (quiet) {
             return;
         }
-        PrintWriter out = spec.commandLine().getOut();
         for (ImageLoader.Loaded image : result.images()) {
             if (image.tags().isEmpty()) {
                 out.println("Loaded image ID: " + (image.imageId() != null ? image.imageId() : image.manifest()));

@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.progress.TransferView;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
 import dev.slipway.registry.RegistryClient;
@@ -43,8 +44,11 @@ public final class PullCommand implements Callable<Integer> {
                 + ref.familiarName());
         out.flush();
         Store store = Store.open(parent.rootOption());
-        RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(out));
-        RegistryClient.PullResult result = client.pull(ref, wanted, store);
+        RegistryClient.PullResult result;
+        try (TransferView view = TransferView.open(out, parent.isTerminal(1))) {
+            RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(view));
+            result = client.pull(ref, wanted, store);
+        }
         out.println("Digest: " + result.digest());
         out.println("Status: " + (result.downloaded() > 0 || result.changed()
                 ? "Downloaded newer image for " : "Image is up to date for ") + ref.familiarString());

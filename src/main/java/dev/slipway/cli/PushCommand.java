@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.progress.TransferView;
 import dev.slipway.image.ImageReference;
 import dev.slipway.registry.RegistryClient;
 import dev.slipway.store.Store;
@@ -36,8 +37,11 @@ public final class PushCommand implements Callable<Integer> {
         out.println("The push refers to repository [" + dest.name() + "]");
         out.flush();
         Store store = Store.open(parent.rootOption());
-        RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(out));
-        RegistryClient.PushResult result = client.push(store, source, dest);
+        RegistryClient.PushResult result;
+        try (TransferView view = TransferView.open(out, parent.isTerminal(1))) {
+            RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(view));
+            result = client.push(store, source, dest);
+        }
         out.println((dest.tag() != null ? dest.tag() : dest.digest().toString()) + ": digest: " + result.digest()
                 + " size: " + result.size());
         out.flush();

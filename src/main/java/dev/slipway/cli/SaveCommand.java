@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.progress.TransferView;
 import dev.slipway.store.ImageSaver;
 import dev.slipway.store.Store;
 import java.io.BufferedOutputStream;
@@ -40,15 +41,17 @@ public final class SaveCommand implements Runnable {
     @Override
     public void run() {
         ImageSaver.Format f = ImageSaver.Format.parse(format);
-        ImageSaver saver = new ImageSaver(Store.open(parent.rootOption()));
-        if (output != null && !output.toString().equals("-")) {
-            saver.save(images, f, output);
-            return;
-        }
-        if (stdout == System.out && System.console() != null) {
+        boolean toStdout = output == null || output.toString().equals("-");
+        if (toStdout && stdout == System.out && System.console() != null) {
             throw new SlipwayException("cowardly refusing to write an archive to a terminal; use -o FILE or redirect");
         }
-        try {
+        // The archive may be stdout, so bars go to stderr, and only when it is a terminal.
+        try (TransferView view = TransferView.barsOnly(spec.commandLine().getErr(), parent.isTerminal(2))) {
+            ImageSaver saver = new ImageSaver(Store.open(parent.rootOption()), view);
+            if (!toStdout) {
+                saver.save(images, f, output);
+                return;
+            }
             OutputStream out = new BufferedOutputStream(stdout);
             saver.save(images, f, out);
             out.flush();

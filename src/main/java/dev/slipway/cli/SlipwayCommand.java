@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.progress.Terminal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -65,6 +66,9 @@ public final class SlipwayCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Set by {@link Main}: the commands print to this process's stdout and stderr, not to a test's writers. */
+    boolean processStreams;
+
     /** The state directory chosen by {@code --root}, or null to use the default. */
     public Path rootOption() {
         return root;
@@ -72,6 +76,11 @@ public final class SlipwayCommand implements Runnable {
 
     public boolean debug() {
         return debug;
+    }
+
+    /** Whether the commands' stdout ({@code fd} 1) or stderr (2) is a terminal that can show live progress. */
+    public boolean isTerminal(int fd) {
+        return processStreams && Terminal.isTerminal(fd);
     }
 
     @Override

@@ -3,14 +3,24 @@ package dev.slipway.cli;
 import dev.slipway.image.Descriptor;
 import dev.slipway.registry.TransferListener;
 import dev.slipway.store.DockerFormat;
-import java.io.PrintWriter;
+import dev.slipway.store.TransferProgress;
 
-/** One line per blob, as Docker prints them once a blob is done. */
+/** A pull's or push's blobs for a view: bytes as they move, then each outcome in Docker's words. */
 final class TransferPrinter implements TransferListener {
-    private final PrintWriter out;
+    private final TransferProgress view;
 
-    TransferPrinter(PrintWriter out) {
-        this.out = out;
+    TransferPrinter(TransferProgress view) {
+        this.view = view;
+    }
+
+    @Override
+    public void started(String id, String action, long size) {
+        view.started(id, action, size);
+    }
+
+    @Override
+    public void progressed(String id, long done) {
+        view.progressed(id, done);
     }
 
     @Override
@@ -22,9 +32,6 @@ final class TransferPrinter implements TransferListener {
             case MOUNTED -> "Mounted from " + detail;
             case SKIPPED_FOREIGN -> "Skipped foreign layer";
         };
-        synchronized (out) {
-            out.println(blob.digest().shortHex() + ": " + what);
-            out.flush();
-        }
+        view.finished(blob.digest().toString(), what);
     }
 }

@@ -15,6 +15,7 @@ import dev.slipway.layer.LayerCompressor;
 import dev.slipway.store.ContentStore;
 import dev.slipway.store.Store;
 import dev.slipway.store.TagRecord;
+import dev.slipway.store.TransferProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -298,8 +299,10 @@ public final class RegistryClient {
             listener.blobDone(blob, TransferListener.Outcome.ALREADY_EXISTS, null);
             return false;
         }
+        String id = blob.digest().toString();
+        listener.started(id, "Downloading", blob.size());
         try (BlobStream in = new BlobStream(transport, ep, repository, blob, scopes)) {
-            content.put(in, blob.digest());
+            content.put(TransferProgress.counting(in, listener, id, 0), blob.digest());
         } catch (RegistryException e) {
             throw e;
         } catch (SlipwayException e) {
@@ -417,6 +420,8 @@ public final class RegistryClient {
         } catch (IOException e) {
             throw new SlipwayException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        String id = blob.digest().toString();
+        listener.started(id, "Pushing", size);
         if (size > transport.config().chunkSize()) {
             location = patchChunks(ep, blob, file, size, location, scopes);
             RegistryTransport.Call put = new RegistryTransport.Call("PUT", null, Map.of(),
@@ -424,7 +429,7 @@ public final class RegistryClient {
             transport.expect(ep, put, "finishing the upload of " + blob.digest(), 201, 204).close();
         } else {
             RegistryTransport.Call put = new RegistryTransport.Call("PUT", null,
-                    Map.of("Content-Type", "application/octet-stream"), () -> filePublisher(file, 0, size), scopes,
+                    Map.of("Content-Type", "application/octet-stream"), () -> filePublisher(file, 0, size, id), scopes,
                     withDigest(location, blob.digest()));
             transport.expect(ep, put, "uploading " + blob.digest(), 201, 204).close();
         }
@@ -443,7 +448,7 @@ public final class RegistryClient {
             RegistryTransport.Call patch = new RegistryTransport.Call("PATCH", null,
                     Map.of("Content-Type", "application/octet-stream",
                             "Content-Range", from + "-" + (from + length - 1)),
-                    () -> filePublisher(file, from, length), scopes, location);
+                    () -> filePublisher(file, from, length, blob.digest().toString()), scopes, location);
             try (RegistryTransport.Response r = transport.send(ep, patch)) {
                 if (r.status() == 416 && restarts++ < transport.config().maxAttempts()) {
                     offset = uploadedSoFar(ep, location, scopes, blob);
@@ -538,12 +543,13 @@ public final class RegistryClient {
         return URI.create(s + (location.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
     }
 
-    private static HttpRequest.BodyPublisher filePublisher(Path file, long offset, long length) {
+    /** A body of {@code length} bytes of {@code file} from {@code offset}, reported as progress of {@code id}. */
+    private HttpRequest.BodyPublisher filePublisher(Path file, long offset, long length, String id) {
         return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
             try {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
                 ch.position(offset);
-                return new Limited(Channels.newInputStream(ch), length);
+                return TransferProgress.counting(new Limited(Channels.newInputStream(ch), length), listener, id, offset);
             } catch (IOException e) {
                 throw new SlipwayException("cannot read " + file + ": " + e.getMessage());
             }

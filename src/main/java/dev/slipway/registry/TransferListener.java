@@ -1,10 +1,15 @@
 package dev.slipway.registry;
 
 import dev.slipway.image.Descriptor;
+import dev.slipway.store.TransferProgress;
 
-/** Told about each blob of a pull or push once it is settled; called from transfer threads. */
+/**
+ * Told about each blob of a pull or push once it is settled; called from transfer threads. The
+ * bytes of a blob that moves are reported through {@link TransferProgress} first (id: the digest);
+ * {@link #blobDone} then ends the transfer instead of {@link TransferProgress#finished}.
+ */
 @FunctionalInterface
-public interface TransferListener {
+public interface TransferListener extends TransferProgress {
     /** What happened to a blob. */
     enum Outcome {
         /** Already in the local store (pull) or the registry (push): nothing moved. */

@@ -59,9 +59,16 @@ public final class ImageLoader {
     }
 
     private final Store store;
+    private final TransferProgress progress;
 
     public ImageLoader(Store store) {
+        this(store, TransferProgress.NONE);
+    }
+
+    /** A loader reporting the blobs it verifies and stores to {@code progress}. */
+    public ImageLoader(Store store, TransferProgress progress) {
         this.store = store;
+        this.progress = progress;
     }
 
     /** Loads a tar (plain or gzip/zstd-compressed) or an OCI layout directory. */
@@ -281,8 +288,10 @@ public final class ImageLoader {
         }
 
         private Digests hash(String name, Compression compression) {
-            try (InputStream in = source.open(name)) {
+            progress.started(name, "Verifying", source.size(name));
+            try (InputStream in = TransferProgress.counting(source.open(name), progress, name, 0)) {
                 Digests d = digests(in, compression);
+                progress.finished(name, null);
                 if (d.size() != source.size(name)) {
                     throw error(name + " is truncated (" + d.size() + " of " + source.size(name) + " bytes)");
                 }
@@ -342,11 +351,15 @@ public final class ImageLoader {
                 if (p.bytes() != null) {
                     store.content().put(new ByteArrayInputStream(p.bytes()), blob.getKey());
                 } else {
-                    try (InputStream in = source.open(p.name())) {
+                    String id = blob.getKey().toString();
+                    long size = source.size(p.name());
+                    progress.started(id, "Loading", size);
+                    try (InputStream in = TransferProgress.counting(source.open(p.name()), progress, id, 0)) {
                         store.content().put(in, blob.getKey());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
+                    progress.finished(id, "Loaded (" + DockerFormat.humanSize(size) + ")");
                 }
             }
             for (Loaded image : images) {

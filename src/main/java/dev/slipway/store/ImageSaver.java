@@ -77,9 +77,16 @@ public final class ImageSaver {
     }
 
     private final Store store;
+    private final TransferProgress progress;
 
     public ImageSaver(Store store) {
+        this(store, TransferProgress.NONE);
+    }
+
+    /** A saver reporting each blob it writes to {@code progress}. */
+    public ImageSaver(Store store, TransferProgress progress) {
         this.store = store;
+        this.progress = progress;
     }
 
     /**
@@ -231,19 +238,21 @@ public final class ImageSaver {
     private long writeUncompressedLayer(Descriptor layer, Digest diffId, String name, ArchiveSink sink)
             throws IOException {
         Compression compression = Compression.ofMediaType(layer.mediaType());
+        String id = layer.digest().toString();
         if (compression == Compression.NONE) {
             if (!layer.digest().equals(diffId)) {
                 throw new SlipwayException("layer " + layer.digest() + " does not match its diffID " + diffId);
             }
-            try (InputStream in = store.content().open(layer.digest(), true)) {
-                sink.file(name, store.content().size(layer.digest()), in);
-            }
+            copyBlob(layer.digest(), sink);
             return store.content().size(layer.digest());
         }
+        long compressedSize = store.content().size(layer.digest());
+        progress.started(id, "Decompressing", compressedSize);
         Path temp = AtomicFiles.tempName(store.root().tmp(), "layer");
         try {
             DigestingInputStream hashing;
-            try (InputStream in = compression.decompress(store.content().open(layer.digest(), true));
+            try (InputStream in = compression.decompress(TransferProgress.counting(
+                            store.content().open(layer.digest(), true), progress, id, 0));
                     OutputStream out = Files.newOutputStream(temp)) {
                 hashing = new DigestingInputStream(in);
                 hashing.transferTo(out);
@@ -252,9 +261,11 @@ public final class ImageSaver {
                 throw new SlipwayException("layer " + layer.digest() + " decompresses to " + hashing.digest()
                         + ", not to its diffID " + diffId);
             }
-            try (InputStream in = Files.newInputStream(temp)) {
+            progress.started(id, "Writing", hashing.count());
+            try (InputStream in = TransferProgress.counting(Files.newInputStream(temp), progress, id, 0)) {
                 sink.file(name, hashing.count(), in);
             }
+            progress.finished(id, "Saved (" + DockerFormat.humanSize(hashing.count()) + ")");
             return hashing.count();
         } finally {
             Files.deleteIfExists(temp);
@@ -306,9 +317,13 @@ public final class ImageSaver {
         if (sink.contains(name)) {
             return;
         }
-        try (InputStream in = store.content().open(digest, true)) {
-            sink.file(name, store.content().size(digest), in);
+        long size = store.content().size(digest);
+        String id = digest.toString();
+        progress.started(id, "Writing", size);
+        try (InputStream in = TransferProgress.counting(store.content().open(digest, true), progress, id, 0)) {
+            sink.file(name, size, in);
         }
+        progress.finished(id, "Saved (" + DockerFormat.humanSize(size) + ")");
     }
 
     /** The manifest to save for a target: itself, or the host platform's from an index. */

@@ -108,6 +108,34 @@ class BuildCacheTest {
     }
 
     @Test
+    void aMissIsAskedOfTheRemoteWhichMayBringTheRecord() throws Exception {
+        Store exporter = Store.open(tmp.resolve("exporter"));
+        LayerDir l = layer(exporter, "remote");
+        Digest known = CacheKey.of("run").add("k", 1).digest();
+        new BuildCache(exporter).putLayer(known, l, "2025-03-03T00:00:00Z");
+        Store store = Store.open(tmp.resolve("root"));
+        List<Digest> asked = new java.util.ArrayList<>();
+        BuildCache cache = new BuildCache(store, key -> {
+            asked.add(key);
+            var record = exporter.cache().get(key);
+            record.ifPresent(r -> {
+                store.content().put(exporter.content().read(l.blob().digest()));
+                store.cache().put(r);
+            });
+            return record.isPresent();
+        });
+        Digest unknown = CacheKey.of("run").add("k", 2).digest();
+
+        assertThat(cache.lookup(unknown)).isEmpty();
+        BuildCache.Entry e = cache.lookup(known).orElseThrow();
+        assertThat(cache.lookup(known)).isPresent();
+
+        assertThat(asked).containsExactly(unknown, known);
+        assertThat(e.created()).isEqualTo("2025-03-03T00:00:00Z");
+        assertThat(Files.readString(e.layer().dir().resolve("file.txt"))).isEqualTo("remote");
+    }
+
+    @Test
     void timesLeftOpenTakeThoseOfTheLayerStepsAround() {
         ImageConfig base = ImageConfig.empty(dev.slipway.image.Platform.host())
                 .withLayer(Digest.sha256(new byte[] {1}), new ImageConfig.History("2020-01-01T00:00:00Z", "base", null));
