@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Times `slipway analyze` on a generated 1 GB, 50,000-file docker-archive against reading the
 # layers once: `cat` (bytes off the page cache), `tar -t` (a listing that walks every header)
-# and `sha256sum` (a pass that touches every byte, as analysis must to hash contents).
-# Usage: bench/analyze-bench.sh [WORKDIR]   (needs ~2.1 GB free; WORKDIR is kept for reruns)
+# and `sha256sum` (a pass that touches every byte). Then the same layers gzip-compressed, as a
+# registry ships them, against `gzip -dc` (reading them once means decompressing them once).
+# Each line gives wall time and CPU time (user + sys, every thread): on a loaded machine the wall
+# time says more about the load than about the program.
+# Usage: bench/analyze-bench.sh [WORKDIR]   (needs ~4.1 GB free; WORKDIR is kept for reruns)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 work="${1:-${TMPDIR:-/tmp}/slipway-analyze-bench}"
@@ -50,12 +53,39 @@ fi
 [ -f "$here/target/slipway.jar" ] || "$here/slipway" --version >/dev/null
 mkdir -p "$work/layers"
 (cd "$work/layers" && [ -f layer0.tar ] || tar -xf "$archive" layer0.tar layer1.tar layer2.tar layer3.tar)
+gzarchive="$work/big-gz.tar"
+if [ ! -f "$gzarchive" ]; then
+    echo "generating $gzarchive (the same layers, gzip -1)..."
+    mkdir -p "$work/gz"
+    for l in "$work"/layers/layer*.tar; do gzip -1 -c "$l" >"$work/gz/$(basename "$l").gz"; done
+    tar -C "$work" -xf "$archive" manifest.json config.json
+    python3 - "$work" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+m = json.load(open(os.path.join(work, "manifest.json")))
+m[0]["Layers"] = [l + ".gz" for l in m[0]["Layers"]]
+json.dump(m, open(os.path.join(work, "gz", "manifest.json"), "w"))
+PY
+    cp "$work/config.json" "$work/gz/"
+    (cd "$work/gz" && tar -cf "$gzarchive" manifest.json config.json layer*.tar.gz)
+fi
 
-t() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-cat "$archive" >/dev/null   # warm the page cache for every contestant alike
-echo "archive: $(du -h "$archive" | cut -f1), $(tar -tf "$archive" | wc -l) entries in the outer tar"
-echo "cat layers        : $(t cat "$work"/layers/layer*.tar) s"
-echo "tar -t layers     : $(t sh -c "for l in $work/layers/layer*.tar; do tar -tf \$l; done") s"
-echo "sha256sum layers  : $(t sha256sum "$work"/layers/layer*.tar) s"
-echo "slipway analyze   : $(t java -XX:+UseSerialGC -jar "$here/target/slipway.jar" --root "$work/root" analyze --format json "$archive") s"
-java -jar "$here/target/slipway.jar" --root "$work/root" analyze "$archive" | sed -n '1,2p;/^dive/,/^$/p' | head -12
+t() {
+    local out
+    out=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+    echo "$out" | awk '{printf "%7.2f s wall %7.2f s cpu", $1, $2 + $3}'
+}
+jar="${SLIPWAY_JAR:-$here/target/slipway.jar}"   # SLIPWAY_JAR=old.jar compares builds
+analyze() { java -XX:+UseSerialGC -jar "$jar" --root "$work/root" analyze --format json "$1"; }
+cat "$archive" "$gzarchive" >/dev/null   # warm the page cache for every contestant alike
+echo "archive: $(du -h "$archive" | cut -f1), $(tar -tf "$archive" | wc -l) entries in the outer tar;" \
+    "gzip archive: $(du -h "$gzarchive" | cut -f1); $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "uncompressed layers"
+echo "  cat layers           : $(t cat "$work"/layers/layer*.tar)"
+echo "  tar -t layers        : $(t sh -c "for l in $work/layers/layer*.tar; do tar -tf \$l; done")"
+echo "  sha256sum layers     : $(t sha256sum "$work"/layers/layer*.tar)"
+echo "  slipway analyze      : $(t analyze "$archive")"
+echo "gzip layers"
+echo "  gzip -dc layers      : $(t sh -c "cat $work/gz/layer*.tar.gz | gzip -dc")"
+echo "  slipway analyze      : $(t analyze "$gzarchive")"
+java -jar "$jar" --root "$work/root" analyze "$archive" | sed -n '1,2p;/^dive/,/^$/p' | head -12

@@ -6,12 +6,11 @@ import dev.slipway.layer.Compression;
 import dev.slipway.layer.EntryType;
 import dev.slipway.layer.LayerEntry;
 import dev.slipway.layer.LayerReader;
+import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +32,7 @@ import java.util.concurrent.Future;
 public final class Analyzer {
     /** How many entries the "largest" lists keep. */
     public static final int TOP = 10;
+    private static final int BUFFER = 1 << 18;
 
     /** Finds the base image of an image from its layers, e.g. another image in the store. */
     public interface BaseLookup {
@@ -55,8 +56,13 @@ public final class Analyzer {
     }
 
     public Analysis analyze(ImageSource source) {
+        try (Reading read = new Reading(source)) {
+            return analyze(source, read);
+        }
+    }
+
+    private Analysis analyze(ImageSource source, Reading read) {
         List<ImageSource.Layer> layers = source.layers();
-        List<ReadLayer> read = readAll(source);
         List<LayerHistory.Entry> history = LayerHistory.match(source.config(), layers.size());
         Analysis.BaseImage base = base(source, history);
 
@@ -110,8 +116,7 @@ public final class Analyzer {
         int files = 0;
         List<Analysis.SizedPath> fileSizes = new ArrayList<>();
         Map<String, Long> dirSizes = new HashMap<>();
-        Map<String, List<String>> byContent = new HashMap<>();
-        Map<String, Long> contentSize = new HashMap<>();
+        Map<ContentKey, List<String>> byContent = new HashMap<>();
         for (Map.Entry<String, Filesystem.Version> e : fs.entries().entrySet()) {
             LayerFile f = e.getValue().entry();
             if (f.isDirectory()) {
@@ -127,19 +132,18 @@ public final class Analyzer {
                 dirSizes.merge("/" + dir, f.size(), Long::sum);
             }
             if (f.size() > 0) {
-                String key = f.size() + ":" + f.hashHi() + ":" + f.hashLo();
+                ContentKey key = new ContentKey(f.size(), f.hashHi(), f.hashLo());
                 byContent.computeIfAbsent(key, k -> new ArrayList<>()).add("/" + e.getKey());
-                contentSize.put(key, f.size());
             }
         }
         Comparator<Analysis.SizedPath> bySize = Comparator.comparingLong(Analysis.SizedPath::size).reversed()
                 .thenComparing(Analysis.SizedPath::path);
-        List<Analysis.SizedPath> largestFiles = fileSizes.stream().sorted(bySize).limit(TOP).toList();
-        List<Analysis.SizedPath> largestDirs = dirSizes.entrySet().stream()
-                .map(e -> new Analysis.SizedPath(e.getKey(), e.getValue())).sorted(bySize).limit(TOP).toList();
+        List<Analysis.SizedPath> largestFiles = top(fileSizes, bySize);
+        List<Analysis.SizedPath> largestDirs = top(dirSizes.entrySet().stream()
+                .map(e -> new Analysis.SizedPath(e.getKey(), e.getValue())).toList(), bySize);
         List<Analysis.Duplicate> duplicates = byContent.entrySet().stream()
                 .filter(e -> e.getValue().size() > 1)
-                .map(e -> new Analysis.Duplicate(contentSize.get(e.getKey()), List.copyOf(e.getValue())))
+                .map(e -> new Analysis.Duplicate(e.getKey().size(), List.copyOf(e.getValue())))
                 .sorted(Comparator.comparingLong(Analysis.Duplicate::wastedBytes).reversed()
                         .thenComparing(d -> d.paths().get(0)))
                 .toList();
@@ -165,10 +169,8 @@ public final class Analyzer {
         for (int i = base.layers(); i < reports.size(); i++) {
             baseUserSize += reports.get(i).size();
         }
-        List<HiddenFile> largestWasted = hidden.stream()
-                .sorted(Comparator.comparingLong(HiddenFile::size).reversed().thenComparing(HiddenFile::path)
-                        .thenComparingInt(HiddenFile::layer))
-                .limit(TOP).toList();
+        List<HiddenFile> largestWasted = top(hidden, Comparator.comparingLong(HiddenFile::size).reversed()
+                .thenComparing(HiddenFile::path).thenComparingInt(HiddenFile::layer));
         Analysis.Corrected corrected = new Analysis.Corrected(reclaimable, byReason, countByReason,
                 dive.wastedBytesExcludingMin(), sizeBytes == 0 ? 1.0 : (double) (sizeBytes - reclaimable) / sizeBytes,
                 baseUserSize, userReclaimable,
@@ -180,6 +182,25 @@ public final class Analyzer {
                 largestFiles, largestDirs, stages(reports, base, sizeBytes));
     }
 
+    private record ContentKey(long size, long hashHi, long hashLo) {
+    }
+
+    /** The first {@link #TOP} of {@code items} in {@code order}, without sorting them all. */
+    private static <T> List<T> top(List<T> items, Comparator<T> order) {
+        PriorityQueue<T> kept = new PriorityQueue<>(TOP + 1, order.reversed());
+        for (T item : items) {
+            if (kept.size() < TOP) {
+                kept.add(item);
+            } else if (order.compare(item, kept.peek()) < 0) {
+                kept.poll();
+                kept.add(item);
+            }
+        }
+        List<T> out = new ArrayList<>(kept);
+        out.sort(order);
+        return List.copyOf(out);
+    }
+
     private static String parentOf(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? null : path.substring(0, slash);
@@ -188,13 +209,15 @@ public final class Analyzer {
     private Analysis.BaseImage base(ImageSource source, List<LayerHistory.Entry> history) {
         int n = source.layers().size();
         int marked = LayerHistory.slipwayBoundary(history);
-        if (marked >= 0) {
-            return new Analysis.BaseImage(marked, "slipway-history", null);
-        }
         List<Digest> diffIds = source.layers().stream().map(ImageSource.Layer::diffId).toList();
         Optional<Analysis.BaseImage> known = baseLookup.find(diffIds);
-        if (known.isPresent()) {
+        // A base that Slipway built carries stage marks of its own build: the stored base image
+        // then reaches past the first marked layer, and its layers are the base's, not this build's.
+        if (known.isPresent() && known.get().layers() > marked) {
             return known.get();
+        }
+        if (marked >= 0) {
+            return new Analysis.BaseImage(marked, "slipway-history", null);
         }
         int buildkit = LayerHistory.buildkitBoundary(source.config());
         if (buildkit >= 0 && buildkit <= n) {
@@ -218,51 +241,65 @@ public final class Analyzer {
         return out;
     }
 
-    private List<ReadLayer> readAll(ImageSource source) {
-        int n = source.layers().size();
-        if (threads == 1 || n <= 1) {
-            List<ReadLayer> out = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                out.add(read(source, i));
+    /**
+     * The layers being read, several at a time, in order of need: the first is analysed while the
+     * later ones are still streaming. Closing stops what is left.
+     */
+    private final class Reading implements AutoCloseable {
+        private final ImageSource source;
+        private final ExecutorService pool;
+        private final List<Future<ReadLayer>> futures = new ArrayList<>();
+
+        Reading(ImageSource source) {
+            this.source = source;
+            int n = source.layers().size();
+            if (threads == 1 || n <= 1) {
+                pool = null;
+                return;
             }
-            return out;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
-            Thread t = new Thread(r, "analyze-layer");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<ReadLayer>> futures = new ArrayList<>();
+            pool = Executors.newFixedThreadPool(Math.min(threads, n), r -> {
+                Thread t = new Thread(r, "analyze-layer");
+                t.setDaemon(true);
+                return t;
+            });
             for (int i = 0; i < n; i++) {
                 int index = i;
                 futures.add(pool.submit(() -> read(source, index)));
             }
-            List<ReadLayer> out = new ArrayList<>();
-            for (Future<ReadLayer> f : futures) {
-                out.add(f.get());
+        }
+
+        ReadLayer get(int index) {
+            if (pool == null) {
+                return read(source, index);
             }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlipwayException("interrupted while reading layers");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+            try {
+                return futures.get(index).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SlipwayException("interrupted while reading layers");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new SlipwayException("reading a layer failed: " + e.getCause(), e.getCause());
             }
-            throw new SlipwayException("reading a layer failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
         }
     }
 
     /** Reads one layer's entries, hashing file contents as they stream past. */
     public static ReadLayer read(ImageSource source, int index) {
         try (InputStream raw = source.openLayer(index);
-                Counting counted = new Counting(Compression.decompressing(raw))) {
+                Counting counted = new Counting(new BufferedInputStream(Compression.decompressing(raw), BUFFER))) {
             LayerReader reader = new LayerReader(counted);
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
+            ContentHash hash = new ContentHash();
+            byte[] buffer = new byte[BUFFER];
             List<LayerFile> files = new ArrayList<>();
             long size = 0;
             LayerEntry e;
@@ -270,15 +307,15 @@ public final class Analyzer {
                 long hi = 0;
                 long lo = 0;
                 if (e.type() == EntryType.FILE) {
-                    sha.reset();
+                    hash.reset();
                     InputStream content = reader.content();
                     int n;
                     while ((n = content.read(buffer)) > 0) {
-                        sha.update(buffer, 0, n);
+                        hash.update(buffer, 0, n);
                     }
-                    ByteBuffer h = ByteBuffer.wrap(sha.digest());
-                    hi = h.getLong();
-                    lo = h.getLong();
+                    hash.finish();
+                    hi = hash.hi();
+                    lo = hash.lo();
                 }
                 files.add(new LayerFile(e.path(), e.type(), e.size(), e.mode(), e.uid(), e.gid(), e.linkTarget(),
                         hi, lo));
@@ -288,8 +325,6 @@ public final class Analyzer {
             return new ReadLayer(List.copyOf(files), size, counted.count);
         } catch (IOException e) {
             throw new SlipwayException("layer " + index + " of " + source.name() + ": " + e.getMessage(), e);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -115,13 +115,18 @@ final class DiveEfficiency {
     /** dive's AddPath walk: missing nodes on the way are created with empty info. */
     private static Node walk(Node root, String path) {
         Node n = root;
-        for (String part : path.split("/")) {
+        int start = 0;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
             Node parent = n;
-            n = parent.children.computeIfAbsent(part, k -> {
-                Node c = new Node();
-                c.path = parent.path.isEmpty() ? k : parent.path + "/" + k;
-                return c;
-            });
+            n = parent.children.get(path.substring(start, end));
+            if (n == null) {
+                n = new Node();
+                n.path = path.substring(0, end);
+                parent.children.put(path.substring(start, end), n);
+            }
+            start = end + 1;
         }
         return n;
     }
@@ -144,11 +149,15 @@ final class DiveEfficiency {
 
     private Node find(String path) {
         Node n = stacked;
-        for (String part : path.split("/")) {
-            n = n.children.get(part);
+        int start = 0;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            n = n.children.get(path.substring(start, end));
             if (n == null) {
                 return null;
             }
+            start = end + 1;
         }
         return n;
     }
@@ -168,8 +177,9 @@ final class DiveEfficiency {
         }
     }
 
+    /** Visits {@code node}'s tree, children first; the visitor must not change that tree. */
     private static void visitChildFirst(Node node, java.util.function.Consumer<Node> visitor) {
-        for (Node c : new ArrayList<>(node.children.values())) {
+        for (Node c : node.children.values()) {
             visitChildFirst(c, visitor);
         }
         if (!node.path.isEmpty() || node.whiteout) {

@@ -6,8 +6,8 @@ import dev.slipway.layer.EntryType;
  * One entry of a layer tar as analysis keeps it: metadata and a content hash, never the content.
  *
  * @param path the entry's cleaned relative path, whiteout names included ({@code etc/.wh.motd})
- * @param hashHi first 8 bytes of the content's SHA-256 (0 for non-files)
- * @param hashLo next 8 bytes of it; 128 bits tell contents apart for duplicate detection
+ * @param hashHi first half of the content's {@link ContentHash} (0 for non-files)
+ * @param hashLo second half of it; with the size, 128 bits tell contents apart
  */
 public record LayerFile(String path, EntryType type, long size, int mode, long uid, long gid, String linkTarget,
         long hashHi, long hashLo) {

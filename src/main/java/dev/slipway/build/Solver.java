@@ -107,17 +107,52 @@ final class Solver implements Workspace.StageLookup {
         if (triggers != null) {
             for (String trigger : triggers) {
                 Instruction parsed = parseTrigger(trigger, stage);
-                state = executor.execute(state, new Step(stage.index(), parsed,
-                        prefix(stage, 1, total) + "ONBUILD " + trigger, true));
+                state = marked(state, executor.execute(state, new Step(stage.index(), parsed,
+                        prefix(stage, 1, total) + "ONBUILD " + trigger, true)), stage, parsed);
             }
         }
         List<Instruction> instructions = stage.stage().instructions();
         for (int i = 0; i < instructions.size(); i++) {
             Instruction ins = instructions.get(i);
-            state = executor.execute(state, new Step(stage.index(), ins,
-                    prefix(stage, i + 2, total) + ins.origin().text().strip(), false));
+            state = marked(state, executor.execute(state, new Step(stage.index(), ins,
+                    prefix(stage, i + 2, total) + ins.origin().text().strip(), false)), stage, ins);
         }
         return state;
+    }
+
+    /**
+     * {@code next} with the history entries its step added marked for {@code slipway analyze}'s
+     * share by stage: BuildKit's comment followed by {@code slipway.stage=NAME}, and for
+     * {@code COPY --from} also {@code slipway.from=NAME}, the stage (or image) whose bytes the layer
+     * holds. Done here, after the executor, so that a step served from the cache is marked for the
+     * stage it now runs in.
+     */
+    private StageState marked(StageState parent, StageState next, PlannedStage stage, Instruction ins) {
+        List<ImageConfig.History> before = parent.image().historyOrEmpty();
+        List<ImageConfig.History> after = next.image().historyOrEmpty();
+        if (after.size() <= before.size()) {
+            return next;
+        }
+        String marks = "slipway.stage=" + stage.displayName();
+        if (ins instanceof Instruction.Copy c && c.from() != null && !c.from().isEmpty()) {
+            marks += " slipway.from=" + sourceName(c.from());
+        }
+        List<ImageConfig.History> history = new ArrayList<>(after.subList(0, before.size()));
+        for (ImageConfig.History h : after.subList(before.size(), after.size())) {
+            history.add(new ImageConfig.History(h.created(), h.createdBy(), h.author(),
+                    h.comment() == null || h.comment().isEmpty() ? marks : h.comment() + " " + marks, h.emptyLayer(),
+                    h.extra()));
+        }
+        return next.withImage(next.image().withHistory(history));
+    }
+
+    /** A {@code --from} value as marks name it: the stage's display name, else the image as written. */
+    private String sourceName(String from) {
+        if (from.matches("[0-9]+")) {
+            int index = Integer.parseInt(from);
+            return index < plan.stages().size() ? plan.stages().get(index).displayName() : from;
+        }
+        return plan.stage(from).map(PlannedStage::displayName).orElse(from);
     }
 
     private static String fromLabel(String reference) {

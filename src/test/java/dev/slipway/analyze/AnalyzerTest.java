@@ -196,4 +196,47 @@ public class AnalyzerTest {
         assertThat(a.corrected().userWastedPercent()).isNull();
         assertThat(a.base().method()).isEqualTo("first-layer");
     }
+
+    /**
+     * Duplicates are the same bytes, not the same size: X sits in two layers under two paths; Y, Z
+     * and X with its last byte changed have X's size but other bytes. A same-size rewrite is a
+     * modification; re-adding the same bytes is not.
+     */
+    @Test
+    void duplicatesAreTheSameBytesNotTheSameSize() {
+        byte[] x = Fixture.bytes(5000, 11);
+        byte[] almostX = x.clone();
+        almostX[almostX.length - 1] ^= 1;
+        Analysis a = new Analyzer().analyze(new Fixture.Image("dups")
+                .layer(new Fixture.Tar().dir("a").file("a/x", x).file("a/y", Fixture.bytes(5000, 12)), "one", null)
+                .layer(new Fixture.Tar().dir("b").file("b/x-copy", x).file("b/z", Fixture.bytes(5000, 13))
+                        .file("b/almost-x", almostX), "two", null)
+                .layer(new Fixture.Tar().dir("a").file("a/x", x).file("a/y", Fixture.bytes(5000, 14)), "three", null));
+        assertThat(a.corrected().duplicates()).containsExactly(new Analysis.Duplicate(5000, List.of("/a/x", "/b/x-copy")));
+        assertThat(a.corrected().duplicateBytes()).isEqualTo(5000);
+        assertThat(a.layers().get(2).changes()).extracting(ch -> ch.path() + " " + ch.change())
+                .containsExactly("a UNMODIFIED", "a/x UNMODIFIED", "a/y MODIFIED");
+    }
+
+    /**
+     * A base image that Slipway built carries its own build's stage marks; when the store knows it,
+     * its layers are the base's, not a stage's of this build.
+     */
+    @Test
+    void aStoredBaseReachingPastTheFirstMarkedLayerWins() {
+        Fixture.Image image = new Fixture.Image("on-slipway-base")
+                .layer(new Fixture.Tar().file("os", Fixture.bytes(100, 1)), "import", null)
+                .layer(new Fixture.Tar().file("lib", Fixture.bytes(40, 2)), "RUN make lib", "slipway.stage=base")
+                .layer(new Fixture.Tar().file("app", Fixture.bytes(7, 3)), "COPY app /", "slipway.stage=app");
+        Analysis a = new Analyzer(ids -> java.util.Optional.of(new Analysis.BaseImage(2, "store", "lib:1")), 1)
+                .analyze(image);
+        assertThat(a.base()).isEqualTo(new Analysis.BaseImage(2, "store", "lib:1"));
+        assertThat(a.stages()).extracting(s -> s.stage() + "=" + s.bytes())
+                .containsExactly("(base image)=140", "app=7");
+
+        Analysis marksOnly = new Analyzer().analyze(image);
+        assertThat(marksOnly.base().layers()).isEqualTo(1);
+        assertThat(marksOnly.stages()).extracting(s -> s.stage() + "=" + s.bytes())
+                .containsExactly("(base image)=100", "base=40", "app=7");
+    }
 }

@@ -19,11 +19,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A busybox image in a test store, made the way {@code slipway import} makes one: one layer, no history command. */
-final class TestBaseImage {
+public final class TestBaseImage {
     private TestBaseImage() {
     }
 
-    static void create(Store store, Path scratch, String tag) throws Exception {
+    public static void create(Store store, Path scratch, String tag) throws Exception {
         Path rootfs = BusyboxRootfs.create(Files.createDirectories(scratch.resolve("busybox-rootfs")));
         Files.createDirectories(rootfs.resolve("tmp"));
         Files.setAttribute(rootfs.resolve("tmp"), "unix:mode", 01777);

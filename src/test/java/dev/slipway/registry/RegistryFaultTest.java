@@ -217,6 +217,42 @@ class RegistryFaultTest {
     }
 
     @Test
+    void pullReportsTheBytesOfEachBlobAsTheyArriveAcrossAResume() throws IOException {
+        AtomicInteger layerGets = new AtomicInteger();
+        HttpServer server = fake(0, (ex, d, content) -> {
+            if (d.equals(layer.digest()) && layerGets.getAndIncrement() == 0) {
+                half(ex, content);
+            }
+            return false;
+        }, null);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Map<String, Long> done = new ConcurrentHashMap<>();
+        TransferListener listener = new TransferListener() {
+            @Override
+            public void started(String id, String action, long size) {
+                events.add(id + " " + action + " " + size);
+            }
+
+            @Override
+            public void progressed(String id, long bytes) {
+                assertThat(bytes).as("progress never goes back across the resume")
+                        .isGreaterThanOrEqualTo(done.getOrDefault(id, 0L));
+                done.put(id, bytes);
+            }
+
+            @Override
+            public void blobDone(Descriptor blob, Outcome outcome, String detail) {
+                events.add(blob.digest() + " " + outcome + " after " + done.get(blob.digest().toString()));
+            }
+        };
+        new RegistryClient(RegistryConfig.defaults().withRetries(3, Duration.ofMillis(20)), r -> Optional.empty(),
+                listener).pull(ref(server), Platform.host(), target());
+        assertThat(events).containsSubsequence(layer.digest() + " Downloading " + LAYER_SIZE,
+                layer.digest() + " DOWNLOADED after " + LAYER_SIZE);
+        assertThat(layerGets).hasValue(2);
+    }
+
+    @Test
     void registryThatDiesMidPullLeavesTheStoreConsistentAndARetryCompletes() throws IOException {
         HttpServer[] dying = new HttpServer[1];
         dying[0] = fake(0, (ex, d, content) -> {
