@@ -50,7 +50,16 @@ final class SourceChecksums {
         return ofState(ws.stages().stateOf(from, step), request);
     }
 
+    private static boolean wholeRoot(CopyRequest request) {
+        return request.sources().size() == 1 && SourceTree.clean(request.sources().get(0)).isEmpty()
+                && request.contents().isEmpty() && request.excludes().isEmpty() && !request.parents();
+    }
+
     private Digest ofState(StageState other, CopyRequest request) {
+        if (wholeRoot(request)) {
+            // The whole root is exactly what the layers hold: their diffIDs name it without a mount.
+            return CacheKey.of("root-content").add("diffIDs", other.diffIds()).digest();
+        }
         Digest memo = CacheKey.of("source-checksum").add("diffIDs", other.diffIds()).add("request", request).digest();
         Optional<Digest> known = ws.cache().checksum(memo);
         if (known.isPresent()) {
