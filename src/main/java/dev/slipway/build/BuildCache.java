@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.Digest;
+import dev.slipway.image.ImageConfig;
 import dev.slipway.layer.Compression;
 import dev.slipway.store.CacheRecord;
 import dev.slipway.store.Store;
@@ -15,8 +16,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The build cache over the store's cache records. Two kinds of record, told by {@code data.type}:
@@ -128,6 +132,22 @@ public final class BuildCache {
         data.put("type", CHECKSUM);
         data.put("digest", checksum.toString());
         store.cache().put(new CacheRecord(key, List.of(), List.of(), data));
+    }
+
+    /**
+     * The keys among {@code keys} whose layer the image {@code config} has: what {@code --cache-to
+     * mode=min} exports (BuildKit's default), where {@code mode=max} exports every key of the build.
+     */
+    public List<Digest> inImage(List<Digest> keys, ImageConfig config) {
+        Set<Digest> diffIds = new HashSet<>(config.diffIds());
+        List<Digest> kept = new ArrayList<>();
+        for (Digest key : keys) {
+            Optional<CacheRecord> r = store.cache().get(key);
+            if (r.isPresent() && diffIds.containsAll(r.get().layers())) {
+                kept.add(key);
+            }
+        }
+        return kept;
     }
 
     /** The stored record of a step key, for export ({@code --cache-to}); empty when there is none. */

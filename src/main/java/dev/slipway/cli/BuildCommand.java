@@ -1,17 +1,21 @@
 package dev.slipway.cli;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.BuildCache;
 import dev.slipway.build.BuildRequest;
 import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
 import dev.slipway.build.progress.ProgressMode;
+import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
 import dev.slipway.lint.Formats;
 import dev.slipway.lint.LintConfig;
 import dev.slipway.lint.LintResult;
 import dev.slipway.lint.Linter;
+import dev.slipway.registry.CacheSpec;
+import dev.slipway.registry.RegistryCache;
 import dev.slipway.registry.RegistryClient;
 import dev.slipway.registry.TransferListener;
 import dev.slipway.store.Store;
@@ -94,12 +98,74 @@ public final class BuildCommand implements Callable<Integer> {
             + "layers, as docker buildx --push).")
     boolean push;
 
+    @Option(names = "--cache-to", paramLabel = "type=registry,ref=REF[,mode=min|max]",
+            description = "Export the build cache to a registry (repeatable); mode=max includes every stage's steps.")
+    List<String> cacheTo = new ArrayList<>();
+
+    @Option(names = "--cache-from", paramLabel = "type=registry,ref=REF",
+            description = "Use a build cache from a registry for steps the local cache lacks (repeatable).")
+    List<String> cacheFrom = new ArrayList<>();
+
     @Option(names = "--check", description = "Lint the Dockerfile (as slipway lint does) without building; "
             + "exit 1 when a finding meets the failure threshold.")
     boolean check;
 
     @Parameters(index = "0", paramLabel = "CONTEXT", description = "The build context directory.")
     Path context;
+
+    /**
+     * A registry cache as a source of step results, read when the build first asks. Importing is
+     * best effort, as in BuildKit: a cache that cannot be read is a warning and its steps run.
+     */
+    private static BuildCache.Remote cacheSource(RegistryCache registryCache, CacheSpec from, Store store,
+            BuildCache buildCache, Progress p) {
+        RegistryCache.Imported[] opened = new RegistryCache.Imported[1];
+        boolean[] failed = new boolean[1];
+        return key -> {
+            synchronized (opened) {
+                if (failed[0]) {
+                    return false;
+                }
+                try {
+                    if (opened[0] == null) {
+                        opened[0] = registryCache.open(from.reference());
+                        p.note("importing cache manifest from " + from.reference() + ": "
+                                + opened[0].keys().size() + " records");
+                    }
+                } catch (SlipwayException e) {
+                    failed[0] = true;
+                    p.note("WARNING: importing the build cache from " + from.reference() + " failed: " + e.getMessage());
+                    return false;
+                }
+            }
+            try {
+                return opened[0].fetch(key, store, buildCache::importRecord).isPresent();
+            } catch (SlipwayException e) {
+                p.note("WARNING: build cache " + from.reference() + ": " + e.getMessage());
+                return false;
+            }
+        };
+    }
+
+    /** BuildKit's {@code exporting cache to registry} step; a failure fails the build unless ignore-error=true. */
+    private static void exportCache(RegistryCache registryCache, BuildCache buildCache, CacheSpec to, Store store,
+            ImageBuilder.Result result, Progress p) {
+        int n = p.start("exporting cache to registry " + to.reference());
+        List<Digest> keys = to.max() ? result.cacheKeys() : buildCache.inImage(result.cacheKeys(), result.config());
+        try {
+            RegistryCache.ExportResult exported = registryCache.export(store, keys, to.reference());
+            p.detail(n, "writing cache manifest " + to.reference() + "@" + exported.digest() + " ("
+                    + exported.records() + " records) done");
+        } catch (SlipwayException e) {
+            if (!to.ignoreError()) {
+                p.error(n, e.getMessage());
+                throw new SlipwayException("exporting the build cache to " + to.reference() + " failed: "
+                        + e.getMessage(), e);
+            }
+            p.note("WARNING: exporting the build cache to " + to.reference() + " failed: " + e.getMessage());
+        }
+        p.done(n);
+    }
 
     @Override
     public Integer call() {
@@ -151,6 +217,8 @@ public final class BuildCommand implements Callable<Integer> {
         if (push && tags.isEmpty()) {
             throw new SlipwayException("tag is needed when pushing to registry: add -t NAME[:TAG]");
         }
+        List<CacheSpec> exports = cacheTo.stream().map(c -> CacheSpec.parse(c, true)).toList();
+        List<CacheSpec> imports = cacheFrom.stream().map(c -> CacheSpec.parse(c, false)).toList();
         ProgressMode mode = quiet ? ProgressMode.QUIET : ProgressMode.choose(progress, System.getenv("BUILDKIT_PROGRESS"));
         Long epoch = null;
         String sde = System.getenv("SOURCE_DATE_EPOCH");
@@ -173,11 +241,19 @@ public final class BuildCommand implements Callable<Integer> {
         Store store = Store.open(parent.rootOption());
         RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
+        BuildCache buildCache = new BuildCache(store);
+        RegistryCache registryCache = new RegistryCache(client);
         Progress p = mode.open(err, parent.isTerminal(2));
         ImageBuilder.Result result;
         try (p) {
+            List<BuildCache.Remote> sources = new ArrayList<>();
+            for (CacheSpec from : imports) {
+                sources.add(cacheSource(registryCache, from, store, buildCache, p));
+            }
             result = ImageBuilder.forHost(store, p)
-                    .withPuller(ref -> client.pull(ref, pullPlatform, store), pull).build(request);
+                    .withPuller(ref -> client.pull(ref, pullPlatform, store), pull)
+                    .withRemoteCache(sources.isEmpty() ? null : key -> sources.stream().anyMatch(s -> s.fetch(key)))
+                    .build(request);
             int step = p.start("exporting to image");
             p.detail(step, "writing image " + result.imageId() + " done");
             for (String t : tags) {
@@ -191,6 +267,9 @@ public final class BuildCommand implements Callable<Integer> {
                 }
             }
             p.done(step);
+            for (CacheSpec to : exports) {
+                exportCache(registryCache, buildCache, to, store, result, p);
+            }
         }
         // After close: the summary comes below a live view's final frame.
         p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));

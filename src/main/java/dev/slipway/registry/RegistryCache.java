@@ -290,10 +290,18 @@ public final class RegistryCache {
         /**
          * Brings the record for {@code key} into {@code store}: the blobs it names that the store lacks
          * are downloaded (in parallel, each checked against the digest the store knows it by, the
-         * compressed ones decompressed on the way), then the record is written. Empty when this cache
-         * has no such record.
+         * compressed ones decompressed on the way), then the record is written as it is. Empty when
+         * this cache has no such record.
          */
         public Optional<CacheRecord> fetch(Digest key, Store store) {
+            return fetch(key, store, store.cache()::put);
+        }
+
+        /**
+         * As {@link #fetch(Digest, Store)}, with {@code writer} writing the record (the build cache
+         * checks it first), called under the same store session as the blob downloads.
+         */
+        public Optional<CacheRecord> fetch(Digest key, Store store, java.util.function.Consumer<CacheRecord> writer) {
             CacheRecord record = records.get(key);
             if (record == null) {
                 return Optional.empty();
@@ -302,7 +310,7 @@ public final class RegistryCache {
                 List<Digest> missing = record.blobs().stream().distinct()
                         .filter(b -> !store.content().has(b)).toList();
                 client.runAll(missing, b -> download(b, store.content()));
-                store.cache().put(record);
+                writer.accept(record);
             }
             return Optional.of(record);
         }

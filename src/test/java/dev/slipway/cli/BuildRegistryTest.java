@@ -97,4 +97,87 @@ class BuildRegistryTest {
         assertThat(b.exit).isEqualTo(1);
         assertThat(b.err).isEqualTo("error: tag is needed when pushing to registry: add -t NAME[:TAG]\n");
     }
+
+    /** busybox in store {@code root}, pushed to the test registry so that other stores pull the same image. */
+    private String sharedBase(String root) throws Exception {
+        importBusybox(root);
+        String base = registry.host() + "/base/busybox:cli";
+        assertThat(slipway(root, "tag", "busybox:cli", base).exit).isZero();
+        CliRun pushed = slipway(root, "push", base);
+        assertThat(pushed.exit).as(pushed.err).isZero();
+        return base;
+    }
+
+    private Path twoStageContext(String base) throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve("ctx2"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM " + base + " AS builder\n"
+                + "RUN echo compiled > /out && seq 1 5000 > /numbers\n"
+                + "FROM " + base + "\n"
+                + "COPY --from=builder /out /app/out\n"
+                + "RUN cat /app/out > /app/copied\n"
+                + "CMD [\"cat\", \"/app/copied\"]\n");
+        return ctx;
+    }
+
+    @Test
+    void aSecondStoreRebuildsFromTheRegistryCacheWithoutRunningAnything() throws Exception {
+        Path ctx = twoStageContext(sharedBase("a"));
+        String cacheRef = registry.host() + "/app:buildcache";
+        CliRun first = slipway("a", "build", "--cache-to", "type=registry,ref=" + cacheRef + ",mode=max", ctx.toString());
+        assertThat(first.exit).as(first.err).isZero();
+        assertThat(first.err).contains("3 steps executed").contains("writing cache manifest " + cacheRef + "@sha256:");
+
+        CliRun second = slipway("b", "build", "-t", "rebuilt:1", "--cache-from", "type=registry,ref=" + cacheRef,
+                ctx.toString());
+        assertThat(second.exit).as(second.err).isZero();
+        assertThat(second.err).contains("0 steps executed, 3 cached").doesNotContain("WARNING");
+        assertThat(second.out).as("the same image").isEqualTo(first.out);
+        CliRun run = slipway("b", "run", "--rm", "rebuilt:1");
+        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.out).isEqualTo("compiled\n");
+    }
+
+    @Test
+    void modeMinExportsOnlyTheFinalImagesStepsAndMaxEveryStage() throws Exception {
+        Path ctx = twoStageContext(sharedBase("a"));
+        String min = registry.host() + "/modes:min";
+        String max = registry.host() + "/modes:max";
+        CliRun build = slipway("a", "build", "--cache-to", "type=registry,ref=" + min, "--cache-to",
+                "type=registry,ref=" + max + ",mode=max", ctx.toString());
+        assertThat(build.exit).as(build.err).isZero();
+        dev.slipway.registry.RegistryCache cache = new dev.slipway.registry.RegistryCache(
+                new dev.slipway.registry.RegistryClient(dev.slipway.registry.RegistryConfig.defaults(),
+                        r -> java.util.Optional.empty(), dev.slipway.registry.TransferListener.NONE));
+        Store a = Store.open(tmp.resolve("a"));
+        java.util.Set<dev.slipway.image.Digest> all = cache.open(ImageReference.parse(max)).keys();
+        java.util.Set<dev.slipway.image.Digest> some = cache.open(ImageReference.parse(min)).keys();
+        assertThat(all).hasSize(3);
+        assertThat(some).hasSize(2);
+        assertThat(all).containsAll(some);
+        dev.slipway.image.Digest builderOnly = all.stream().filter(k -> !some.contains(k)).findFirst().orElseThrow();
+        java.util.List<dev.slipway.image.Digest> imageLayers = ImageJson.readConfig(
+                a.content().read(dev.slipway.image.Digest.parse(build.out.strip()))).diffIds();
+        assertThat(imageLayers).as("the step min leaves out is the builder stage's RUN, whose layer is not in the image")
+                .doesNotContain(dev.slipway.image.Digest.parse(a.cache().get(builderOnly).orElseThrow().data()
+                        .path("diffID").asText()));
+        for (dev.slipway.image.Digest k : some) {
+            assertThat(imageLayers).containsAll(a.cache().get(k).orElseThrow().layers());
+        }
+
+        CliRun fromMin = slipway("b", "build", "--cache-from", min, ctx.toString());
+        assertThat(fromMin.exit).as(fromMin.err).isZero();
+        assertThat(fromMin.err).containsPattern("1 step executed, [12] cached");
+    }
+
+    @Test
+    void anAbsentCacheIsAWarningFreeMissAndBadCacheFlagsAreErrors() throws Exception {
+        Path ctx = twoStageContext(sharedBase("a"));
+        CliRun build = slipway("a", "build", "--cache-from", "type=registry,ref=" + registry.host() + "/none:cache",
+                ctx.toString());
+        assertThat(build.exit).as(build.err).isZero();
+        assertThat(build.err).contains("3 steps executed").contains("0 records");
+        CliRun bad = slipway("a", "build", "--cache-to", "type=local,dest=/tmp/x", ctx.toString());
+        assertThat(bad.exit).isEqualTo(1);
+        assertThat(bad.err).isEqualTo("error: --cache-to type=local is not supported: only type=registry is\n");
+    }
 }
