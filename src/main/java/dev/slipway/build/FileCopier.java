@@ -31,6 +31,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -62,15 +63,29 @@ public final class FileCopier {
         public static final Owner ROOT = new Owner(0, 0);
     }
 
-    private final HttpClient http;
+    // Made on the first ADD of a URL: a client starts a selector thread and sets up TLS, which was
+    // a third of the CPU of a fully cached build that only hashes its COPY sources.
+    private final Supplier<HttpClient> newHttp;
+    private HttpClient http;
 
     public FileCopier() {
-        this(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+        this(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30)).build());
     }
 
     public FileCopier(HttpClient http) {
-        this.http = http;
+        this(() -> http);
+    }
+
+    private FileCopier(Supplier<HttpClient> newHttp) {
+        this.newHttp = newHttp;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = newHttp.get();
+        }
+        return http;
     }
 
     /** Copies into {@code destRoot}, resolving --chown names with the passwd and group files there. */
@@ -468,7 +483,7 @@ public final class FileCopier {
             try {
                 HttpResponse<Path> resp;
                 try {
-                    resp = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).GET().build(),
+                    resp = http().send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(30)).GET().build(),
                             HttpResponse.BodyHandlers.ofFile(tmp));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

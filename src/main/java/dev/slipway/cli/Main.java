@@ -12,7 +12,7 @@ public final class Main {
     }
 
     static int run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
+        CommandLine cl = SlipwayCommand.commandLine(args);
         ((SlipwayCommand) cl.getCommand()).processStreams = true;
         int exit = cl.execute(args);
         // Commands print whole tables with print(); System.exit would drop what is still buffered.

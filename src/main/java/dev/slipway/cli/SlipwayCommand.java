@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,8 +20,14 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = SlipwayCommand.Version.class,
         description = "Builds small, correct OCI images from Dockerfiles without a daemon, "
-                + "and shows where their bytes went.",
-        subcommands = {
+                + "and shows where their bytes went.")
+public final class SlipwayCommand implements Runnable {
+    /**
+     * The subcommands, in the order {@code --help} lists them. Not in the {@code @Command} annotation:
+     * picocli would build the model of every one of them on each start, which costs more than most
+     * commands take to run; {@link #commandLine(String...)} adds only the one the arguments name.
+     */
+    static final List<Class<?>> COMMANDS = List.of(
             CommandLine.HelpCommand.class,
             ImportCommand.class,
             ImagesCommand.class,
@@ -44,9 +52,7 @@ import picocli.CommandLine.ScopeType;
             LintCommand.class,
             SbomCommand.class,
             ScanCommand.class,
-            DbCommand.class,
-        })
-public final class SlipwayCommand implements Runnable {
+            DbCommand.class);
 
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where Slipway keeps its state (default: $SLIPWAY_ROOT, else /var/lib/slipway "
@@ -82,12 +88,59 @@ public final class SlipwayCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The command line with Slipway's error handling: user errors as one line, bugs with a hint. */
+    /** The command line with every subcommand and Slipway's error handling: user errors as one line, bugs with a hint. */
     public static CommandLine commandLine() {
+        return withSubcommands(COMMANDS);
+    }
+
+    /**
+     * The command line for these arguments: with only the subcommand they name, none for
+     * {@code --version}, and all of them when they ask for help or name no known command (so
+     * usage and "did you mean" messages still list every command).
+     */
+    public static CommandLine commandLine(String... args) {
+        boolean help = false;
+        boolean version = false;
+        String name = null;
+        for (int i = 0; i < args.length && name == null; i++) {
+            String a = args[i];
+            if (a.equals("--root")) {
+                i++;
+            } else if (a.equals("-h") || a.equals("--help")) {
+                help = true;
+            } else if (a.equals("-V") || a.equals("--version")) {
+                version = true;
+            } else if (!a.startsWith("-")) {
+                name = a;
+            }
+        }
+        if (help || (name == null && !version) || "help".equals(name)) {
+            return withSubcommands(COMMANDS);
+        }
+        if (name == null) {
+            return withSubcommands(List.of());
+        }
+        List<Class<?>> named = new ArrayList<>();
+        for (Class<?> c : COMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            if (command.name().equals(name) || List.of(command.aliases()).contains(name)) {
+                named.add(c);
+            }
+        }
+        return withSubcommands(named.isEmpty() ? COMMANDS : named);
+    }
+
+    private static CommandLine withSubcommands(List<Class<?>> commands) {
         CommandLine cl = new CommandLine(new SlipwayCommand());
+        for (Class<?> c : commands) {
+            cl.addSubcommand(c);
+        }
         cl.setExecutionExceptionHandler(SlipwayCommand::handleException);
-        // `run IMAGE sh -c x`: everything after the image belongs to the container's command.
-        cl.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cl.getSubcommands().get("run");
+        if (run != null) {
+            // `run IMAGE sh -c x`: everything after the image belongs to the container's command.
+            run.setStopAtPositional(true);
+        }
         return cl;
     }
 

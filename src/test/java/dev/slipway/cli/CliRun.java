@@ -14,7 +14,7 @@ import picocli.CommandLine;
 record CliRun(int exit, String out, String err) {
 
     static CliRun run(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
+        CommandLine cl = SlipwayCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -2,7 +2,9 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SlipwayCommandTest {
 
@@ -29,5 +31,37 @@ class SlipwayCommandTest {
         CliRun r = run("frobnicate");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("frobnicate").doesNotContain("at dev.slipway");
+    }
+
+    @Test
+    void aNamedCommandIsTheOnlyOneBuilt() {
+        assertThat(SlipwayCommand.commandLine("--root", "/x", "--debug", "images", "-q").getSubcommands())
+                .containsOnlyKeys("images");
+        assertThat(SlipwayCommand.commandLine("--version").getSubcommands()).isEmpty();
+    }
+
+    @Test
+    void helpAndUnknownNamesGetEveryCommand() {
+        int all = SlipwayCommand.COMMANDS.size();
+        assertThat(SlipwayCommand.commandLine("--help", "images").getSubcommands()).hasSize(all);
+        assertThat(SlipwayCommand.commandLine("help", "build").getSubcommands()).hasSize(all);
+        assertThat(SlipwayCommand.commandLine("frobnicate").getSubcommands()).hasSize(all);
+        assertThat(SlipwayCommand.commandLine().getSubcommands()).hasSize(all);
+        assertThat(run("--help").out).contains("images", "build", "scan", "db");
+    }
+
+    @Test
+    void helpForOneCommandShowsItsOptions() {
+        CliRun r = run("help", "build");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("--build-arg", "--target");
+    }
+
+    @Test
+    void inheritedRootWorksAfterTheCommandName(@TempDir Path dir) {
+        CliRun r = run("images", "--root", dir.toString(), "-q");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).isEmpty();
+        assertThat(run("images", "--root", dir.resolve("f").toString(), "--bogus").exit).isEqualTo(2);
     }
 }
