@@ -47,21 +47,21 @@ class SlipwayCommandTest {
         assertThat(SlipwayCommand.commandLine("help", "build").getSubcommands()).hasSize(all);
         assertThat(SlipwayCommand.commandLine("frobnicate").getSubcommands()).hasSize(all);
         assertThat(SlipwayCommand.commandLine().getSubcommands()).hasSize(all);
-        assertThat(run("--help").out).contains("images", "build", "scan", "db");
+        assertThat(run("--help").out()).contains("images", "build", "scan", "db");
     }
 
     @Test
     void helpForOneCommandShowsItsOptions() {
         CliRun r = run("help", "build");
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("--build-arg", "--target");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--build-arg", "--target");
     }
 
     @Test
     void inheritedRootWorksAfterTheCommandName(@TempDir Path dir) {
         CliRun r = run("images", "--root", dir.toString(), "-q");
-        assertThat(r.exit).as(r.err).isZero();
-        assertThat(r.out).isEmpty();
-        assertThat(run("images", "--root", dir.resolve("f").toString(), "--bogus").exit).isEqualTo(2);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(run("images", "--root", dir.resolve("f").toString(), "--bogus").exit()).isEqualTo(2);
     }
 }
