@@ -207,18 +207,22 @@ class BuildIntegrationTest {
 
     @Test
     void independentStagesRunAtTheSameTime() throws Exception {
-        long start = System.nanoTime();
+        // Each stage marks a shared cache mount, then waits for the other's mark: run one after
+        // the other, the first stage gives up after 60 s and the build fails. No wall clock is
+        // compared, so load on the machine cannot fail it.
+        String waitFor = "for i in $(seq 600); do [ -e /c/%1$s ] && break; sleep 0.1; done; [ -e /c/%1$s ]";
         build("""
                 FROM busybox:test AS a
-                RUN sleep 2 && echo a > /a
+                RUN --mount=type=cache,id=rendezvous,sharing=shared,target=/c touch /c/a && %s && echo a > /a
                 FROM busybox:test AS b
-                RUN sleep 2 && echo b > /b
+                RUN --mount=type=cache,id=rendezvous,sharing=shared,target=/c touch /c/b && %s && echo b > /b
                 FROM busybox:test
                 RUN --mount=type=bind,from=a,target=/ma --mount=type=bind,from=b,target=/mb cat /ma/a /mb/b > /ab
-                """, BuildRequest.of(tmp.resolve("ctx")).withTags(List.of("out:latest")).withJobs(2));
+                """.formatted(waitFor.formatted("b"), waitFor.formatted("a")),
+                BuildRequest.of(tmp.resolve("ctx")).withTags(List.of("out:latest")).withJobs(2));
         assertThat(run("out:latest", "cat", "/ab")).isEqualTo("a\nb");
-        assertThat((System.nanoTime() - start) / 1e9).isLessThan(7.0);
     }
+
     @Test
     void copyFromStagesTheContextAndHeredocs() throws Exception {
         Path ctx = Files.createDirectories(tmp.resolve("ctx"));
@@ -243,28 +247,6 @@ class BuildIntegrationTest {
                 .contains("COPY /out/bin /app/bin # buildkit", "COPY --chown=app:app app.txt /app/ # buildkit",
                         "COPY <<EOF /app/greeting # buildkit");
     }
-    @Test
-    void contextBindMountsHonourTheIgnoreFile() throws Exception {
-        Path ctx = Files.createDirectories(tmp.resolve("ctx"));
-        Files.writeString(ctx.resolve("keep.txt"), "kept\n");
-        Files.writeString(ctx.resolve("secret.log"), "ignored\n");
-        Files.writeString(Files.createDirectories(ctx.resolve("sub")).resolve("inner.log"), "ignored too\n");
-        Files.writeString(ctx.resolve("sub/inner.txt"), "inner\n");
-        Files.writeString(ctx.resolve(".dockerignore"), "**/*.log\n");
-        build("""
-                FROM busybox:test
-                RUN --mount=type=bind,target=/c ls -A /c /c/sub > /listing && cat /c/keep.txt > /kept
-                RUN --mount=type=bind,source=sub,target=/s,rw rm /s/inner.txt && ls -A /s > /sub-listing
-                RUN --mount=type=bind,source=keep.txt,target=/k cat /k > /file
-                """);
-        assertThat(run("out:latest", "cat", "/listing", "/kept", "/sub-listing", "/file"))
-                .isEqualTo("/c:\n.dockerignore\nDockerfile\nkeep.txt\nsub\n\n/c/sub:\ninner.txt\nkept\nkept");
-        assertThat(ctx.resolve("sub/inner.txt")).as("a rw bind never writes to the context").exists();
-        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:test\nRUN --mount=type=bind,source=secret.log,target=/x cat /x\n");
-        assertThatThrownBy(() -> ImageBuilder.forHost(store, Progress.plain(new PrintWriter(log, true)))
-                .build(BuildRequest.of(ctx))).hasMessageContaining("\"/secret.log\": not found");
-    }
-
     @Test
     void sshMountsForwardTheAgentSocketOnlyWhenGiven() throws Exception {
         Path sock = tmp.resolve("agent.sock");
