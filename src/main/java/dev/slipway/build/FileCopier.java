@@ -7,6 +7,7 @@ import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.GoGlob;
 import dev.slipway.dockerfile.Instruction.SourceContent;
 import dev.slipway.image.Digest;
+import dev.slipway.store.StatMemo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,12 +26,16 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -51,6 +56,7 @@ public final class FileCopier {
     private static final Pattern URL = Pattern.compile("(?i)^https?://.*");
     private static final Pattern GIT = Pattern.compile("(?i)^(git@[^:]+:.*|ssh://.*|git://.*|https?://[^?#]*\\.git([?#].*)?)$");
     private static final int S_IFMT = 0170000;
+    private static final long RACY_NANOS = 2_000_000_000L;
     private static final int S_IFDIR = 0040000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFLNK = 0120000;
@@ -67,18 +73,31 @@ public final class FileCopier {
     // a third of the CPU of a fully cached build that only hashes its COPY sources.
     private final Supplier<HttpClient> newHttp;
     private HttpClient http;
+    /** Wall-clock nanoseconds since the epoch; decides which files are old enough to memoize. */
+    private final LongSupplier clock;
 
     public FileCopier() {
         this(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30)).build());
+                .connectTimeout(Duration.ofSeconds(30)).build(), FileCopier::wallClock);
     }
 
     public FileCopier(HttpClient http) {
-        this(() -> http);
+        this(() -> http, FileCopier::wallClock);
     }
 
-    private FileCopier(Supplier<HttpClient> newHttp) {
+    /** For tests: a copier that sees the time as {@code clock} says. */
+    FileCopier(LongSupplier clock) {
+        this(() -> HttpClient.newHttpClient(), clock);
+    }
+
+    private FileCopier(Supplier<HttpClient> newHttp, LongSupplier clock) {
         this.newHttp = newHttp;
+        this.clock = clock;
+    }
+
+    private static long wallClock() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
     private synchronized HttpClient http() {
@@ -116,8 +135,18 @@ public final class FileCopier {
      * a missing source fails here too.
      */
     public Digest checksum(CopyRequest request, CopySource source) {
+        return checksum(request, source, null);
+    }
+
+    /**
+     * As {@link #checksum(CopyRequest, CopySource)}, taking a context file's content digest from
+     * {@code memo} while its stat is unchanged and teaching the memo what it had to read; the
+     * result is the same with or without a memo.
+     */
+    public Digest checksum(CopyRequest request, CopySource source, StatMemo memo) {
         validate(request);
         Run run = new Run(request, new SourceTree(source));
+        run.memo = memo;
         try {
             return run.checksum();
         } catch (IOException e) {
@@ -244,6 +273,7 @@ public final class FileCopier {
         private final boolean intoDir;
         private Owner owner;
         private DestTree dest;
+        private StatMemo memo;
 
         Run(CopyRequest req, SourceTree tree) {
             this.req = req;
@@ -556,7 +586,7 @@ public final class FileCopier {
             int type = mode & S_IFMT;
             boolean owners = !tree.isContext();
             String link = type == S_IFLNK ? tree.readLink(real) : "";
-            String content = type == S_IFREG ? sha256(tree.host(real)).toString() : "";
+            String content = type == S_IFREG ? content(tree.host(real), a).toString() : "";
             long size = type == S_IFREG ? (long) a.get("size") : 0;
             String rec = frame + "\0" + Integer.toOctalString(type == S_IFLNK ? mode | 0777 : mode) + "\0"
                     + (owners ? a.get("uid") + "\0" + a.get("gid") : "0\0" + "0") + "\0" + size + "\0" + link
@@ -577,6 +607,32 @@ public final class FileCopier {
                 }
             }
         }
+
+        private Digest content(Path file, Map<String, Object> a) throws IOException {
+            if (memo == null || !tree.isContext()) {
+                return sha256(file);
+            }
+            StatMemo.Stat stat = new StatMemo.Stat((long) a.get("size"), nanos(a.get("lastModifiedTime")),
+                    nanos(a.get("ctime")), (long) a.get("ino"), (long) a.get("dev"), (int) a.get("mode"),
+                    (int) a.get("uid"), (int) a.get("gid"));
+            Optional<Digest> known = memo.get(file, stat);
+            if (known.isPresent()) {
+                return known.get();
+            }
+            Digest sum = sha256(file);
+            // Racy git: on a file system with coarse timestamps, a rewrite within the same tick as
+            // the stat we just took keeps size, mtime and ctime, so a fresh entry could vouch for
+            // stale content. A file untouched for RACY_NANOS can no longer change unnoticed.
+            long now = clock.getAsLong();
+            if (now - Math.max(stat.mtimeNanos(), stat.ctimeNanos()) > RACY_NANOS) {
+                memo.put(file, stat, sum);
+            }
+            return sum;
+        }
+    }
+
+    private static long nanos(Object fileTime) {
+        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
     }
 
     private static DockerIgnore compileExcludes(List<String> patterns) {
@@ -595,7 +651,7 @@ public final class FileCopier {
     }
 
     private static Map<String, Object> stat(Path p) throws IOException {
-        return Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime", NOFOLLOW);
+        return Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime,ino,dev", NOFOLLOW);
     }
 
     private static Digest sha256(Path p) throws IOException {

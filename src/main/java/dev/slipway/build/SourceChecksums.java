@@ -3,6 +3,8 @@ package dev.slipway.build;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.Snapshot;
 import dev.slipway.image.Digest;
+import dev.slipway.store.StatMemo;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -12,11 +14,13 @@ import java.util.Optional;
  * COPY/ADD sources and RUN bind mount sources. A source in another stage or an image is hashed
  * through a read-only view once per set of layers and the result memoized in the build cache by
  * the layers' diffIDs, which fix its content; a warm build then reads one small record instead of
- * mounting and hashing.
+ * mounting and hashing. Context files are hashed through a {@link StatMemo}, so a warm build
+ * reads only the files whose stat changed.
  */
 final class SourceChecksums {
     private final Workspace ws;
     private final FileCopier copier = new FileCopier();
+    private StatMemo memo;
 
     SourceChecksums(Workspace ws) {
         this.ws = ws;
@@ -25,7 +29,7 @@ final class SourceChecksums {
     /** What a COPY/ADD selects: from the context as COPY sees it (ignore file applied), or from {@code from}. */
     Digest copy(CopyRequest request, String from, Step step) {
         if (from == null) {
-            return copier.checksum(request, new CopySource.Context(ws.request().context(), ws.ignore()));
+            return ofContext(request, new CopySource.Context(ws.request().context(), ws.ignore()));
         }
         return ofState(ws.stages().stateOf(from, step), request);
     }
@@ -42,9 +46,27 @@ final class SourceChecksums {
                 throw new SlipwayException(where + "failed to compute cache key: \"/" + source.replaceFirst("^/+", "")
                         + "\": not found");
             }
-            return copier.checksum(request, context);
+            return ofContext(request, context);
         }
         return ofState(ws.stages().stateOf(from, step), request);
+    }
+
+    /** Loaded once per build on first use; saved after each checksum so a failed build still keeps what it learned. */
+    private Digest ofContext(CopyRequest request, CopySource.Context context) {
+        if (memo == null) {
+            memo = StatMemo.load(ws.store().root(), realPath(context.dir()));
+        }
+        Digest sum = copier.checksum(request, context, memo);
+        memo.save();
+        return sum;
+    }
+
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
     }
 
     private static boolean wholeRoot(CopyRequest request) {
