@@ -51,14 +51,22 @@ final class SourceChecksums {
         return ofState(ws.stages().stateOf(from, step), request);
     }
 
-    /** Loaded once per build on first use; saved after each checksum so a failed build still keeps what it learned. */
+    /**
+     * The memo is loaded once per build on first use, and saved after each checksum so a failed
+     * build still keeps what it learned.
+     */
     private Digest ofContext(CopyRequest request, CopySource.Context context) {
-        if (memo == null) {
-            memo = StatMemo.load(ws.store().root(), realPath(context.dir()));
-        }
-        Digest sum = copier.checksum(request, context, memo);
-        memo.save();
+        StatMemo m = memo(context.dir());
+        Digest sum = copier.checksum(request, context, m);
+        m.save();
         return sum;
+    }
+
+    private synchronized StatMemo memo(Path contextDir) {
+        if (memo == null) {
+            memo = StatMemo.load(ws.store().root(), realPath(contextDir));
+        }
+        return memo;
     }
 
     private static Path realPath(Path dir) {

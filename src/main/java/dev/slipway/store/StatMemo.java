@@ -21,7 +21,8 @@ import java.util.Optional;
  * only while path, size, mtime and ctime (nanoseconds), inode, device, mode, uid and gid all still
  * match. One file per context under the store's cache directory, replaced atomically; concurrent
  * builds may overwrite each other's memo (last writer wins), which only costs re-reading. An
- * unreadable or corrupt memo counts as empty and is rewritten.
+ * unreadable or corrupt memo counts as empty and is rewritten. Stages hashing the context in
+ * parallel share one memo, hence the locking.
  */
 public final class StatMemo {
     private static final int MAGIC = 0x534c4d31; // "SLM1"
@@ -57,7 +58,7 @@ public final class StatMemo {
     }
 
     /** The digest remembered for {@code path} if its stat is still {@code stat}. */
-    public Optional<Digest> get(Path path, Stat stat) {
+    public synchronized Optional<Digest> get(Path path, Stat stat) {
         String key = path.toString();
         Entry e = used.get(key);
         if (e == null) {
@@ -71,14 +72,14 @@ public final class StatMemo {
         return Optional.of(e.digest());
     }
 
-    public void put(Path path, Stat stat, Digest digest) {
+    public synchronized void put(Path path, Stat stat, Digest digest) {
         Entry e = new Entry(stat, digest);
         used.put(path.toString(), e);
         dirty |= !e.equals(old.get(path.toString()));
     }
 
     /** How many lookups found a still-valid digest. */
-    public int hits() {
+    public synchronized int hits() {
         return hits;
     }
 
@@ -91,7 +92,7 @@ public final class StatMemo {
      * Writes the memo if something new was learned: entries this build used first, then older ones
      * (other Dockerfiles on the same context) up to the bound.
      */
-    public void save() {
+    public synchronized void save() {
         if (!dirty) {
             return;
         }
