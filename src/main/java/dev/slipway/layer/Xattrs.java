@@ -2,7 +2,6 @@ package dev.slipway.layer;
 
 import dev.slipway.SlipwayException;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -47,12 +46,12 @@ public final class Xattrs {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("# file: ")) {
-                    String file = unescape(line.substring("# file: ".length()));
+                    String file = OctalEscapes.decode(line.substring("# file: ".length()));
                     current = file.equals(abs.toString()) ? "" : file.startsWith(prefix) ? file.substring(prefix.length()) : null;
                 } else if (current != null && !line.isEmpty()) {
                     int eq = line.indexOf('=');
                     if (eq > 0) {
-                        String name = unescape(line.substring(0, eq));
+                        String name = OctalEscapes.decode(line.substring(0, eq));
                         result.computeIfAbsent(current, k -> new TreeMap<>()).put(name, value(line.substring(eq + 1)));
                     }
                 }
@@ -100,35 +99,8 @@ public final class Xattrs {
             return HexFormat.of().parseHex(text.substring(2));
         }
         if (text.startsWith("\"") && text.endsWith("\"") && text.length() >= 2) {
-            return unescape(text.substring(1, text.length() - 1)).getBytes(StandardCharsets.UTF_8);
+            return OctalEscapes.decode(text.substring(1, text.length() - 1)).getBytes(StandardCharsets.UTF_8);
         }
         return text.getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** getfattr writes unusual bytes in names as {@code \ooo}; the line was read as ISO-8859-1. */
-    static String unescape(String s) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && isOctal(s, i + 1)) {
-                bytes.write(Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                bytes.write(c);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) {
-            return false;
-        }
-        for (int i = from; i < from + 3; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,6 +1,8 @@
 package dev.slipway.store;
 
+import dev.slipway.layer.OctalEscapes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,30 +53,7 @@ final class StaleMounts {
         if (fields.length < 5 || !fields[4].startsWith("/")) {
             return null;
         }
-        String raw = fields[4];
-        StringBuilder out = new StringBuilder(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '\\' && isOctal(raw, i + 1)) {
-                out.append((char) Integer.parseInt(raw.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                out.append(c);
-            }
-        }
-        return Path.of(out.toString());
-    }
-
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) {
-            return false;
-        }
-        for (int i = from; i < from + 3; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '7') {
-                return false;
-            }
-        }
-        return true;
+        return Path.of(OctalEscapes.decode(fields[4]));
     }
 
     /**
@@ -104,7 +83,8 @@ final class StaleMounts {
 
     private static List<String> readMountinfo() {
         try {
-            return Files.readAllLines(MOUNTINFO);
+            // One char per byte, as OctalEscapes wants; it decodes the path to UTF-8.
+            return Files.readAllLines(MOUNTINFO, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             // No /proc: nothing can be listed, so nothing is unmounted.
             return List.of();
