@@ -9,14 +9,10 @@ import dev.slipway.layer.TreeScanner;
 import dev.slipway.store.Blob;
 import dev.slipway.store.Store;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 /**
  * Turns a step's overlay-form directory (an overlayfs upperdir) into a layer: a deterministic tar
@@ -32,30 +28,21 @@ public final class LayerCommitter {
         this.epoch = epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
     }
 
-    /** Stores the layer; {@code upperDir} is moved away (or deleted when the layer already exists). */
+    /**
+     * Stores the layer; {@code upperDir} is moved away (or deleted when the layer already exists).
+     * The tar is written straight into the content store, which hashes it on the way: its files
+     * are read once, and nothing is written twice.
+     */
     public LayerDir commit(Path upperDir) {
-        Path tar = store.root().tmp().resolve("layer-" + UUID.randomUUID() + ".tar");
         try {
-            Files.createDirectories(tar.getParent());
             List<LayerEntry> entries = TreeScanner.scanOverlayUpper(upperDir);
-            try (OutputStream out = Files.newOutputStream(tar)) {
-                new LayerWriter(epoch).write(entries, out);
-            }
-            Blob blob;
-            try (InputStream in = Files.newInputStream(tar)) {
-                blob = store.content().put(in, null);
-            }
+            LayerWriter writer = new LayerWriter(epoch);
+            Blob blob = store.content().write(out -> writer.writeUnhashed(entries, out));
             Digest diffId = blob.digest();
             return new LayerDir(diffId, store.layers().adopt(diffId, upperDir),
                     new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the step's layer: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tar);
-            } catch (IOException ignored) {
-                // prune removes what is left in tmp/
-            }
         }
     }
 }

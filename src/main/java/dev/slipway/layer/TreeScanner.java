@@ -2,12 +2,11 @@ package dev.slipway.layer;
 
 import dev.slipway.SlipwayException;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,28 +58,25 @@ public final class TreeScanner {
             throw new SlipwayException("not a directory: " + root);
         }
         String xattrPattern = overlay ? "^(security\\.capability|trusted\\.overlay\\..*)$" : "^security\\.capability$";
-        Map<String, SortedMap<String, byte[]>> xattrs = Xattrs.readTree(root, xattrPattern);
-        List<Scanned> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(root)) {
-                    found.add(read(root, dir));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                found.add(read(root, file));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                throw exc;
+        // getfattr walks the tree in its own process while this one stats it.
+        CompletableFuture<Map<String, SortedMap<String, byte[]>>> pending = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Xattrs.readTree(root, xattrPattern);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
+        List<Scanned> found = new ArrayList<>();
+        walk(root, root, found);
+        Map<String, SortedMap<String, byte[]>> xattrs;
+        try {
+            xattrs = pending.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
         found.sort((a, b) -> LayerPaths.ORDER.compare(a.rel, b.rel));
 
         List<LayerEntry> entries = new ArrayList<>(found.size());
@@ -125,6 +123,19 @@ public final class TreeScanner {
         }
         entries.sort((a, b) -> LayerPaths.ORDER.compare(a.path(), b.path()));
         return entries;
+    }
+
+    /** Adds everything under {@code dir}, one lstat per entry (a file-tree walker takes two). */
+    private static void walk(Path root, Path dir, List<Scanned> found) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                Scanned s = read(root, p);
+                found.add(s);
+                if ((s.mode & S_IFMT) == S_IFDIR) {
+                    walk(root, p, found);
+                }
+            }
+        }
     }
 
     private record Scanned(Path path, String rel, int mode, long uid, long gid, long size, long mtime, long dev, long ino,
