@@ -105,8 +105,32 @@ public final class ContentStore {
      * read (a layer tar being assembled), without a second copy.
      */
     public Blob write(BlobWriter writer) {
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            Staged staged = stage(writer);
+            try {
+                publish(staged, true);
+            } finally {
+                staged.discard();
+            }
+            return staged.blob();
+        }
+    }
+
+    /** A blob written and hashed into {@code tmp/} but not yet synced nor under its name. */
+    record Staged(Path tmp, Blob blob) {
+        void discard() {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // prune removes what is left in tmp/
+            }
+        }
+    }
+
+    /** Writes {@code writer}'s bytes to a temp file, hashing them; the caller holds a session. */
+    Staged stage(BlobWriter writer) {
+        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        try {
             MessageDigest sha = Digest.newSha256();
             long size;
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -115,17 +139,30 @@ public final class ContentStore {
                 writer.writeTo(out);
                 out.flush();
                 size = ch.size();
-                ch.force(true);
             }
-            return commit(tmp, Digest.fromMessageDigest(sha.digest()), size);
+            return new Staged(tmp, new Blob(Digest.fromMessageDigest(sha.digest()), size));
+        } catch (IOException | RuntimeException e) {
+            new Staged(tmp, null).discard();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write blob: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Syncs a staged blob and renames it under its digest (unless that blob is there already);
+     * without {@code syncDirectory} the caller makes the rename durable later.
+     */
+    void publish(Staged staged, boolean syncDirectory) {
+        try {
+            if (!has(staged.blob().digest())) {
+                AtomicFiles.fsync(staged.tmp());
+                AtomicFiles.createDirectories(root.blobs());
+                AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // prune removes what is left in tmp/
-            }
         }
     }
 
