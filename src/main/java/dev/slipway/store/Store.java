@@ -161,7 +161,8 @@ public final class Store {
     public PruneReport pruneWithCache() {
         try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive()) {
             int dropped = cache.clear();
-            return collect(d -> true, d -> true).withCacheRecords(dropped);
+            long memoBytes = StatMemo.clearAll(root);
+            return collect(d -> true, d -> true).withCache(dropped, memoBytes);
         }
     }
 
