@@ -50,8 +50,12 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Stores {@code content}. Hashed first: a blob already present (the config and manifest of a
+     * rebuild that changed nothing) is not written and synced again.
+     */
     public Blob put(byte[] content) {
-        return put(new java.io.ByteArrayInputStream(content), null);
+        return put(new java.io.ByteArrayInputStream(content), Digest.sha256(content));
     }
 
     /**
