@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Executes a {@link BuildPlan} as BuildKit does: every stage the target needs starts at once and
@@ -83,6 +84,19 @@ final class Solver implements Workspace.StageLookup {
             throw new SlipwayException("build interrupted", e);
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * After a failure, gives the interrupted stages time to kill their containers and unmount
+     * their snapshots before the build returns (and a CLI process exits under them).
+     */
+    private static void awaitStopped(ExecutorService stopping) {
+        try {
+            stopping.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
