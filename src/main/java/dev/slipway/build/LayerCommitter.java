@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.build.snapshot.Snapshot;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.Digest;
 import dev.slipway.image.MediaTypes;
@@ -9,14 +10,12 @@ import dev.slipway.layer.TreeScanner;
 import dev.slipway.store.Blob;
 import dev.slipway.store.Store;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.UUID;
+import java.util.SortedMap;
 
 /**
  * Turns a step's overlay-form directory (an overlayfs upperdir) into a layer: a deterministic tar
@@ -32,30 +31,23 @@ public final class LayerCommitter {
         this.epoch = epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
     }
 
-    /** Stores the layer; {@code upperDir} is moved away (or deleted when the layer already exists). */
-    public LayerDir commit(Path upperDir) {
-        Path tar = store.root().tmp().resolve("layer-" + UUID.randomUUID() + ".tar");
+    /**
+     * Ends {@code snapshot} and stores its changes as the layer; the changed directory is moved away
+     * (or deleted when the layer already exists).
+     */
+    public LayerDir commit(Snapshot snapshot) {
+        Path upperDir = snapshot.commit();
+        Map<String, SortedMap<String, byte[]>> xattrs = snapshot.committedXattrs().orElse(null);
         try {
-            Files.createDirectories(tar.getParent());
-            List<LayerEntry> entries = TreeScanner.scanOverlayUpper(upperDir);
-            try (OutputStream out = Files.newOutputStream(tar)) {
-                new LayerWriter(epoch).write(entries, out);
-            }
-            Blob blob;
-            try (InputStream in = Files.newInputStream(tar)) {
-                blob = store.content().put(in, null);
-            }
+            List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(upperDir)
+                    : TreeScanner.scanOverlayUpper(upperDir, xattrs);
+            // Straight into the store: no temporary tar to write, read back and copy.
+            Blob blob = store.content().write(out -> new LayerWriter(epoch).write(entries, out));
             Digest diffId = blob.digest();
             return new LayerDir(diffId, store.layers().adopt(diffId, upperDir),
                     new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the step's layer: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tar);
-            } catch (IOException ignored) {
-                // prune removes what is left in tmp/
-            }
         }
     }
 }

@@ -28,6 +28,10 @@ public final class TreeScanner {
     private static final String OVERLAY_OPAQUE = "trusted.overlay.opaque";
     private static final String OVERLAY_REDIRECT = "trusted.overlay.redirect";
 
+    /** The xattrs {@link #scanOverlayUpper(Path, Map)} needs, as a {@link Xattrs#readTree} pattern. */
+    public static final String OVERLAY_XATTRS = "^(security\\.capability|trusted\\.overlay\\..*)$";
+    private static final String PLAIN_XATTRS = "^security\\.capability$";
+
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
     private static final int S_IFLNK = 0120000;
@@ -41,7 +45,7 @@ public final class TreeScanner {
 
     /** Every file, directory, link and special file under {@code root} (not root itself), sorted. */
     public static List<LayerEntry> scanDirectory(Path root) throws IOException {
-        return scan(root, false);
+        return scan(root, false, Xattrs.readTree(root, PLAIN_XATTRS));
     }
 
     /**
@@ -49,15 +53,23 @@ public final class TreeScanner {
      * and a directory marked {@code trusted.overlay.opaque=y} is followed by an opaque marker.
      */
     public static List<LayerEntry> scanOverlayUpper(Path upperdir) throws IOException {
-        return scan(upperdir, true);
+        return scan(upperdir, true, Xattrs.readTree(upperdir, OVERLAY_XATTRS));
     }
 
-    private static List<LayerEntry> scan(Path root, boolean overlay) throws IOException {
+    /**
+     * As {@link #scanOverlayUpper(Path)}, with the tree's {@link #OVERLAY_XATTRS} already read by the
+     * caller (who needed them first), so the tree is not read twice.
+     */
+    public static List<LayerEntry> scanOverlayUpper(Path upperdir, Map<String, SortedMap<String, byte[]>> xattrs)
+            throws IOException {
+        return scan(upperdir, true, xattrs);
+    }
+
+    private static List<LayerEntry> scan(Path root, boolean overlay, Map<String, SortedMap<String, byte[]>> xattrs)
+            throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new SlipwayException("not a directory: " + root);
         }
-        String xattrPattern = overlay ? "^(security\\.capability|trusted\\.overlay\\..*)$" : "^security\\.capability$";
-        Map<String, SortedMap<String, byte[]>> xattrs = Xattrs.readTree(root, xattrPattern);
         List<Scanned> found = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

@@ -2,7 +2,7 @@ package dev.slipway.store;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
-import java.io.FilterInputStream;
+import dev.slipway.layer.DigestingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,8 +50,12 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Stores {@code content}. Hashed first: a blob already present (the config and manifest of a
+     * rebuild that changed nothing) is not written and synced again.
+     */
     public Blob put(byte[] content) {
-        return put(new java.io.ByteArrayInputStream(content), null);
+        return put(new java.io.ByteArrayInputStream(content), Digest.sha256(content));
     }
 
     /**
@@ -63,35 +67,13 @@ public final class ContentStore {
             drain(in);
             return new Blob(expected, size(expected));
         }
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
-        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
-            MessageDigest sha = Digest.newSha256();
-            long size = 0;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
-                }
-                out.flush();
-                ch.force(true);
+        return store(out -> {
+            // Reads as large as the output buffer, so writes go straight through it.
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
             }
-            Digest actual = Digest.fromMessageDigest(sha.digest());
-            if (expected != null && !expected.equals(actual)) {
-                throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
-            }
-            return commit(tmp, actual, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // prune removes what is left in tmp/
-            }
-        }
+        }, expected);
     }
 
     /** Writes a blob's content to a stream. */
@@ -105,6 +87,10 @@ public final class ContentStore {
      * read (a layer tar being assembled), without a second copy.
      */
     public Blob write(BlobWriter writer) {
+        return store(writer, null);
+    }
+
+    private Blob store(BlobWriter writer, Digest expected) {
         Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
             MessageDigest sha = Digest.newSha256();
@@ -117,7 +103,11 @@ public final class ContentStore {
                 size = ch.size();
                 ch.force(true);
             }
-            return commit(tmp, Digest.fromMessageDigest(sha.digest()), size);
+            Digest actual = Digest.fromMessageDigest(sha.digest());
+            if (expected != null && !expected.equals(actual)) {
+                throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
+            }
+            return commit(tmp, actual, size);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
         } finally {
@@ -218,9 +208,9 @@ public final class ContentStore {
         }
     }
 
-    private static final class VerifyingStream extends FilterInputStream {
+    /** Reads a blob, failing at its end when the content does not hash to its digest. */
+    private static final class VerifyingStream extends DigestingInputStream {
         private final Digest expected;
-        private final MessageDigest sha = Digest.newSha256();
         private boolean checked;
 
         VerifyingStream(InputStream in, Digest expected) {
@@ -229,50 +219,10 @@ public final class ContentStore {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                check();
-            } else {
-                sha.update((byte) b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n < 0) {
-                check();
-            } else {
-                sha.update(buf, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        private void check() {
+        protected void atEnd() {
             if (!checked) {
                 checked = true;
-                if (!Digest.fromMessageDigest(sha.digest()).equals(expected)) {
+                if (!digest().equals(expected)) {
                     throw corrupt(expected);
                 }
             }

@@ -48,10 +48,8 @@ class BuildRegistryTest {
     }
 
     private void importBusybox(String root) throws Exception {
-        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs-" + root));
-        Path tar = tmp.resolve("rootfs-" + root + ".tar");
-        Process p = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Path tar = BusyboxRootfs.tar(BusyboxRootfs.create(tmp.resolve("rootfs-" + root)),
+                tmp.resolve("rootfs-" + root + ".tar"));
         assertThat(slipway(root, "import", tar.toString(), "busybox:cli").exit()).isZero();
     }
 

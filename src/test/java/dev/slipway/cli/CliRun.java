@@ -33,8 +33,11 @@ public record CliRun(int exit, String out, String err) {
         return run(all.toArray(String[]::new));
     }
 
-    /** Like {@link #in} with {@code stdin} as the process's standard input for the run. */
-    public static CliRun in(Path root, String stdin, String... args) {
+    /**
+     * Like {@link #in} with {@code stdin} as the process's standard input for the run. Not an
+     * overload of {@code in}: {@code in(root, "build", ".")} would silently take "build" as stdin.
+     */
+    public static CliRun inWithStdin(Path root, String stdin, String... args) {
         InputStream original = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
