@@ -34,6 +34,22 @@ public final class StatMemo {
     /** The parts of a file's stat that change whenever its content can have. */
     public record Stat(long size, long mtimeNanos, long ctimeNanos, long inode, long device, int mode, int uid,
             int gid) {
+        // Written out: a record's generated equals and hashCode are bootstrapped through method handles
+        // on first use, which costs a short command more than all its comparisons.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stat s && size == s.size && mtimeNanos == s.mtimeNanos && ctimeNanos == s.ctimeNanos
+                    && inode == s.inode && device == s.device && mode == s.mode && uid == s.uid && gid == s.gid;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = size;
+            for (long v : new long[] {mtimeNanos, ctimeNanos, inode, device, mode, uid, gid}) {
+                h = h * 31 + v;
+            }
+            return Long.hashCode(h);
+        }
     }
 
     private record Entry(Stat stat, Digest digest) {
