@@ -2,6 +2,7 @@ package dev.slipway.build;
 
 import dev.slipway.layer.Compression;
 import dev.slipway.layer.LayerExtractor;
+import dev.slipway.layer.LayerReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +12,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * ADD's archive handling: a regular file whose content (once gzip, bzip2, xz or zstd is taken
  * off, told by magic bytes, never by the name) starts with a valid tar header is unpacked into
- * the destination directory; anything else is copied as a file. Unpacking goes through the layer
- * extractor, so a hostile archive cannot write outside the destination. Entries keep the owners
+ * the destination directory; anything else is copied as a file. Both the header check and the
+ * unpacking go through {@link LayerReader} (the latter via the layer extractor), the one tar reader,
+ * so a hostile archive meets the same checks as a layer and cannot write outside the destination. Entries keep the owners
  * the archive gives them (Docker's ADD does not apply --chown to them), and the archive's own
  * {@code ./} entry does not change the destination directory.
  */
@@ -26,8 +27,8 @@ final class ArchiveUnpacker {
     }
 
     static boolean isArchive(Path file) {
-        try (InputStream in = open(file); TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            return tar.getNextEntry() != null;
+        try (InputStream in = open(file)) {
+            return LayerReader.startsWithHeader(in);
         } catch (IOException | RuntimeException e) {
             return false;
         }

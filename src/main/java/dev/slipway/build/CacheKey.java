@@ -3,10 +3,12 @@ package dev.slipway.build;
 import dev.slipway.dockerfile.Instruction;
 import dev.slipway.image.Digest;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,24 +104,39 @@ public final class CacheKey {
         }
     }
 
+    /** A record class's components and their accessors, looked up once per class (reflection on records is slow). */
+    private record Component(String name, Method accessor, boolean origin) {
+    }
+
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            List<Component> components = new ArrayList<>();
+            for (RecordComponent c : type.getRecordComponents()) {
+                Method accessor = c.getAccessor();
+                accessor.setAccessible(true);
+                components.add(new Component(c.getName(), accessor, c.getType() == Instruction.Origin.class));
+            }
+            return List.copyOf(components);
+        }
+    };
+
     private void record(Record r) {
-        RecordComponent[] components = r.getClass().getRecordComponents();
+        List<Component> components = COMPONENTS.get(r.getClass());
         tag('r');
         string(r.getClass().getSimpleName());
-        length(components.length);
-        for (RecordComponent c : components) {
-            if (c.getType() == Instruction.Origin.class) {
-                string(c.getName());
+        length(components.size());
+        for (Component c : components) {
+            if (c.origin()) {
+                string(c.name());
                 tag('n');
                 continue;
             }
             try {
-                var accessor = c.getAccessor();
-                accessor.setAccessible(true);
-                string(c.getName());
-                value(accessor.invoke(r));
+                string(c.name());
+                value(c.accessor().invoke(r));
             } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
+                throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + c.name(), e);
             }
         }
     }

@@ -142,7 +142,7 @@ final class CopyStep {
                     usersRoot = stage.rootfs();
                 }
                 copier.copy(request, source, target.rootfs(), usersRoot);
-                return ws.committer().commit(target.commit());
+                return ws.committer().commit(target);
             }
         } finally {
             for (AutoCloseable v : views) {

@@ -1,5 +1,7 @@
 package dev.slipway.build;
 
+import dev.slipway.store.DockerFormat;
+import dev.slipway.store.TransferProgress;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +34,14 @@ public interface Progress extends AutoCloseable {
     /** A sub-status of a running step, BuildKit's {@code #9 naming to docker.io/library/app:1 done}. */
     default void detail(int step, String text) {
         note("#" + step + " " + text);
+    }
+
+    /**
+     * Where the blobs a build moves (base images pulled, the image pushed, a registry cache) report
+     * their bytes: bars on a terminal, one line per finished blob in the plain log, nothing when quiet.
+     */
+    default TransferProgress transfers() {
+        return TransferProgress.NONE;
     }
 
     /** Ends the view: a live one draws its final frame. Anything printed after this comes below it. */
@@ -118,6 +128,19 @@ public interface Progress extends AutoCloseable {
         @Override
         public void note(String message) {
             print(message);
+        }
+
+        /** As {@code slipway pull} prints off a terminal: {@code 3f4a1c2b9d0e: Pull complete (3.2MB)}. */
+        @Override
+        public TransferProgress transfers() {
+            return new TransferProgress() {
+                @Override
+                public void finished(String id, String status) {
+                    if (status != null) {
+                        print(DockerFormat.transferLabel(id) + ": " + status);
+                    }
+                }
+            };
         }
 
         private String seconds(int step, int decimals) {

@@ -96,7 +96,7 @@ final class RunStep {
                         + String.join(" ", args) + "\" did not complete successfully: exit code: "
                         + result.exitCode(), result.exitCode(), result.lastLines(), step.label(), step.line());
             }
-            return ws.committer().commit(snapshot.commit());
+            return ws.committer().commit(snapshot);
         } finally {
             for (AutoCloseable c : cleanup) {
                 try {

@@ -19,21 +19,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Executes a {@link BuildPlan}: every stage the target needs, each after the stages it depends on,
- * independent stages at the same time on at most {@code jobs} threads. Skipped stages are not
- * built. Each stage runs its base's ONBUILD triggers, then its own instructions, one
- * {@link StepExecutor} call per instruction.
+ * Executes a {@link BuildPlan} as BuildKit does: every stage the target needs starts at once and
+ * runs its steps until one needs another stage's result (its base stage, {@code COPY --from},
+ * {@code RUN --mount from=}), and waits there only. At most {@code jobs} stages run steps at the same
+ * time: a stage holds one of {@code jobs} slots while it works and gives it back while it waits for
+ * another stage, so any valid DAG finishes even with one slot. Each stage runs its base's ONBUILD
+ * triggers, then its own instructions, one {@link StepExecutor} call per instruction. A trigger may
+ * name a stage the plan could not know about (base configs are read only now); that stage is
+ * started when first needed, as BuildKit re-plans once it knows the base images. The first step to
+ * fail ends the build, as in BuildKit: stages still running are interrupted, not waited for.
  */
 final class Solver implements Workspace.StageLookup {
     private final BuildPlan plan;
     private final BaseImages images;
     private final Platform platform;
     private final Progress progress;
-    private final int jobs;
+    private final Semaphore slots;
+    private final ThreadLocal<Boolean> holdsSlot = ThreadLocal.withInitial(() -> false);
     private final boolean multiStage;
     private final Map<Integer, CompletableFuture<StageState>> futures = new ConcurrentHashMap<>();
+    /** The target's state, or the first failure of any stage: as in BuildKit, one failed step ends the build. */
+    private final CompletableFuture<StageState> outcome = new CompletableFuture<>();
+    private volatile ExecutorService pool;
     private StepExecutor executor;
 
     Solver(BuildPlan plan, BaseImages images, Platform platform, Progress progress, int jobs) {
@@ -41,14 +52,15 @@ final class Solver implements Workspace.StageLookup {
         this.images = images;
         this.platform = platform;
         this.progress = progress;
-        this.jobs = jobs;
+        this.slots = new Semaphore(jobs, true);
         this.multiStage = plan.stages().size() > 1;
     }
 
     /** Builds the target stage and returns its final state. */
     StageState solve(StepExecutor stepExecutor) {
         this.executor = stepExecutor;
-        ExecutorService pool = Executors.newFixedThreadPool(jobs, r -> {
+        // One thread per started stage, not per slot: a waiting stage parks its thread, never a slot.
+        pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "slipway-stage");
             t.setDaemon(true);
             return t;
@@ -56,13 +68,15 @@ final class Solver implements Workspace.StageLookup {
         try {
             for (List<Integer> group : plan.parallelGroups()) {
                 for (int index : group) {
-                    PlannedStage stage = plan.stages().get(index);
-                    CompletableFuture<?>[] deps = stage.stageDependencies().stream().map(futures::get)
-                            .toArray(CompletableFuture[]::new);
-                    futures.put(index, CompletableFuture.allOf(deps).thenApplyAsync(v -> buildStage(stage), pool));
+                    stage(index);
                 }
             }
-            return futures.get(plan.target()).get();
+            futures.get(plan.target()).whenComplete((state, failure) -> {
+                if (failure == null) {
+                    outcome.complete(state);
+                }
+            });
+            return outcome.get();
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (InterruptedException e) {
@@ -70,6 +84,78 @@ final class Solver implements Workspace.StageLookup {
             throw new SlipwayException("build interrupted", e);
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * After a failure, gives the interrupted stages time to kill their containers and unmount
+     * their snapshots before the build returns (and a CLI process exits under them).
+     */
+    private static void awaitStopped(ExecutorService stopping) {
+        try {
+            stopping.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The stage's result to come, starting the stage if nothing has yet. */
+    private CompletableFuture<StageState> stage(int index) {
+        return futures.computeIfAbsent(index, i -> {
+            CompletableFuture<StageState> f = CompletableFuture.supplyAsync(() -> runStage(plan.stages().get(i)), pool);
+            f.whenComplete((state, failure) -> {
+                if (failure != null) {
+                    outcome.completeExceptionally(failure);
+                }
+            });
+            return f;
+        });
+    }
+
+    private StageState runStage(PlannedStage stage) {
+        takeSlot();
+        try {
+            return buildStage(stage);
+        } finally {
+            if (holdsSlot.get()) {
+                holdsSlot.set(false);
+                slots.release();
+            }
+        }
+    }
+
+    private void takeSlot() {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlipwayException("build interrupted", e);
+        }
+        holdsSlot.set(true);
+    }
+
+    /**
+     * Waits for stage {@code index} (starting it if needed) with this stage's slot given back, so
+     * the stage waited for, or any other, can use it.
+     */
+    private StageState await(int index) {
+        CompletableFuture<StageState> f = stage(index);
+        if (f.isDone() || !holdsSlot.get()) {
+            return join(f);
+        }
+        holdsSlot.set(false);
+        slots.release();
+        StageState result = join(f);
+        takeSlot();
+        return result;
+    }
+
+    private static StageState join(CompletableFuture<StageState> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw unwrap(e);
         }
     }
 
@@ -88,7 +174,7 @@ final class Solver implements Workspace.StageLookup {
         int total = stage.stage().instructions().size() + 1;
         StageState state;
         if (stage.base() instanceof PlannedStage.Base.StageBase sb) {
-            StageState parent = futures.get(sb.index()).join();
+            StageState parent = await(sb.index());
             state = new StageState(parent.image(), parent.layers(), parent.scope().child(), false, parent.cacheKey());
         } else if (stage.base() instanceof PlannedStage.Base.Image img) {
             int n = progress.start(prefix(stage, 1, total) + "FROM " + fromLabel(img.reference()));
@@ -215,11 +301,7 @@ final class Solver implements Workspace.StageLookup {
             found = plan.stage(from).orElse(null);
         }
         if (found != null && found.index() < step.stageIndex()) {
-            CompletableFuture<StageState> f = futures.get(found.index());
-            if (f == null) {
-                throw new SlipwayException(plan.fileName() + ":" + step.line() + ": stage " + from + " is not built");
-            }
-            return f.join();
+            return await(found.index());
         }
         if (found != null) {
             throw new SlipwayException(plan.fileName() + ":" + step.line() + ": cannot copy from stage \"" + from

@@ -53,7 +53,7 @@ final class WorkdirStep {
         Path area = ws.newArea("workdir");
         try (Snapshot snapshot = ws.snapshotter().prepare(s.lowerDirs(), area.resolve("rootfs"))) {
             mkdirs(snapshot.rootfs(), wd, s.user());
-            return ws.committer().commit(snapshot.commit());
+            return ws.committer().commit(snapshot);
         } finally {
             ws.deleteArea(area);
         }

@@ -17,7 +17,6 @@ import dev.slipway.lint.Linter;
 import dev.slipway.registry.CacheSpec;
 import dev.slipway.registry.RegistryCache;
 import dev.slipway.registry.RegistryClient;
-import dev.slipway.registry.TransferListener;
 import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -239,13 +238,13 @@ public final class BuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
         Store store = Store.open(parent.rootOption());
-        RegistryClient client = registry.client(parent.rootOption(), TransferListener.NONE);
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
         BuildCache buildCache = new BuildCache(store);
-        RegistryCache registryCache = new RegistryCache(client);
         Progress p = mode.open(err, parent.isTerminal(2));
         ImageBuilder.Result result;
         try (p) {
+            RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(p.transfers()));
+            RegistryCache registryCache = new RegistryCache(client);
             List<BuildCache.Remote> sources = new ArrayList<>();
             for (CacheSpec from : imports) {
                 sources.add(cacheSource(registryCache, from, store, buildCache, p));

@@ -71,4 +71,16 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     public int compareTo(Digest o) {
         return toString().compareTo(o.toString());
     }
+
+    // Written out: a record's generated equals and hashCode are bootstrapped through method handles
+    // on first use, which costs a short command more than all its comparisons.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Digest d && algorithm.equals(d.algorithm) && hex.equals(d.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * algorithm.hashCode() + hex.hashCode();
+    }
 }

@@ -65,7 +65,16 @@ public final class ImageJson {
 
     /** The canonical bytes of a model record, a {@link JsonNode}, a map or a list. */
     public static byte[] write(Object value) {
-        JsonNode tree = value instanceof JsonNode node ? node : MAPPER.valueToTree(value);
+        JsonNode tree = value instanceof JsonNode node ? node : ImageCodec.toTree(value);
+        return writeTree(tree != null ? tree : MAPPER.valueToTree(value));
+    }
+
+    /** {@link #write} through Jackson's data binding only: the reference {@link ImageCodec} is tested against. */
+    static byte[] writeBound(Object value) {
+        return writeTree(MAPPER.valueToTree(value));
+    }
+
+    private static byte[] writeTree(JsonNode tree) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
             writeCanonical(tree, gen);
@@ -201,6 +210,15 @@ public final class ImageJson {
     }
 
     private static <T> T convert(JsonNode tree, Class<T> type, String what) {
+        T plain = ImageCodec.fromTree(tree, type);
+        if (plain != null) {
+            return plain;
+        }
+        return bind(tree, type, what);
+    }
+
+    /** {@code tree} as a {@code type} through Jackson's data binding only (see {@link ImageCodec}). */
+    static <T> T bind(JsonNode tree, Class<T> type, String what) {
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (JacksonException e) {

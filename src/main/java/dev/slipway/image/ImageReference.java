@@ -2,6 +2,7 @@ package dev.slipway.image;
 
 import dev.slipway.SlipwayException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -163,5 +164,20 @@ public record ImageReference(String registry, String repository, String tag, Dig
     @Override
     public String toString() {
         return name() + suffix();
+    }
+
+    // Written out: a record's generated equals and hashCode are bootstrapped through method handles
+    // on first use, which costs a short command more than all its comparisons.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImageReference r && Objects.equals(registry, r.registry)
+                && Objects.equals(repository, r.repository) && Objects.equals(tag, r.tag)
+                && Objects.equals(digest, r.digest);
+    }
+
+    @Override
+    public int hashCode() {
+        return ((Objects.hashCode(registry) * 31 + Objects.hashCode(repository)) * 31 + Objects.hashCode(tag)) * 31
+                + Objects.hashCode(digest);
     }
 }

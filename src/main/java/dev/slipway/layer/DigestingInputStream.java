@@ -6,8 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 
-/** Passes bytes through while hashing (SHA-256) and counting what was read. */
-public final class DigestingInputStream extends FilterInputStream {
+/**
+ * Passes bytes through while hashing (SHA-256) and counting what was read. Skipping reads, so the
+ * digest covers skipped bytes too. Subclasses may act on the end of the stream ({@link #atEnd}),
+ * when the digest is complete.
+ */
+public class DigestingInputStream extends FilterInputStream {
     private final MessageDigest sha256 = Digest.newSha256();
     private long count;
 
@@ -21,6 +25,8 @@ public final class DigestingInputStream extends FilterInputStream {
         if (b >= 0) {
             sha256.update((byte) b);
             count++;
+        } else {
+            atEnd();
         }
         return b;
     }
@@ -31,8 +37,14 @@ public final class DigestingInputStream extends FilterInputStream {
         if (n > 0) {
             sha256.update(b, off, n);
             count += n;
+        } else if (n < 0) {
+            atEnd();
         }
         return n;
+    }
+
+    /** Called each time a read finds the end of the stream; {@link #digest()} is then complete. */
+    protected void atEnd() throws IOException {
     }
 
     @Override
@@ -55,18 +67,18 @@ public final class DigestingInputStream extends FilterInputStream {
     }
 
     /** Reads to the end, so the digest covers the whole stream. */
-    public void drain() throws IOException {
+    public final void drain() throws IOException {
         byte[] buf = new byte[65536];
         while (read(buf, 0, buf.length) >= 0) {
             // reading is the point
         }
     }
 
-    public long count() {
+    public final long count() {
         return count;
     }
 
-    public Digest digest() {
+    public final Digest digest() {
         return Digest.fromMessageDigest(sha256.digest());
     }
 }

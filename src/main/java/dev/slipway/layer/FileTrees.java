@@ -19,6 +19,8 @@ public final class FileTrees {
     /**
      * Deletes a file, a symlink (never what it points to) or a whole tree; nothing when the path
      * does not exist. Directories are made writable first, since a layer may hold a 0555 one.
+     * A directory on another file system than the path's parent (a mount left behind: an overlay,
+     * a bind of host files) is refused before anything in it is touched.
      */
     public static void delete(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
@@ -28,9 +30,14 @@ public final class FileTrees {
             Files.delete(path);
             return;
         }
+        Path parent = path.toAbsolutePath().getParent();
+        Object device = device(parent == null ? path : parent);
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!device.equals(device(dir))) {
+                    throw new IOException(dir + " is a mount point (another file system): not removed");
+                }
                 makeAccessible(dir);
                 return FileVisitResult.CONTINUE;
             }
@@ -50,6 +57,10 @@ public final class FileTrees {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    private static Object device(Path p) throws IOException {
+        return Files.getAttribute(p, "unix:dev", LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Gives the owner read, write and search permission on a directory, so its entries can be listed and removed. */

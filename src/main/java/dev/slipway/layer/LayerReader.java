@@ -82,6 +82,24 @@ public final class LayerReader implements Closeable {
         return new LayerReader(uncompressedTar, true);
     }
 
+    /**
+     * Whether {@code uncompressed} starts with a valid tar header block (not the end-of-archive
+     * marker), which is how Docker's ADD tells an archive to unpack from a file to copy. Reads one
+     * block at most.
+     */
+    public static boolean startsWithHeader(InputStream uncompressed) throws IOException {
+        byte[] first = uncompressed.readNBytes(BLOCK);
+        if (first.length < BLOCK || isZero(first)) {
+            return false;
+        }
+        try {
+            parse(first);
+            return true;
+        } catch (SlipwayException e) {
+            return false;
+        }
+    }
+
     /** The next entry, or null after the last one. Its content is {@link #content()}. */
     public LayerEntry next() throws IOException {
         while (true) {
@@ -101,7 +119,7 @@ public final class LayerReader implements Closeable {
                     done = true;
                     return null;
                 }
-                header = parse();
+                header = parse(block);
                 byte flag = header.getLinkFlag();
                 if (flag != 'x' && flag != 'g' && flag != 'L' && flag != 'K') {
                     break;
@@ -252,12 +270,12 @@ public final class LayerReader implements Closeable {
         return new SlipwayException("refusing archive entry " + name + ": " + why);
     }
 
-    private TarArchiveEntry parse() {
+    private static TarArchiveEntry parse(byte[] header) {
         try {
-            if (!TarUtils.verifyCheckSum(block)) {
+            if (!TarUtils.verifyCheckSum(header)) {
                 throw new SlipwayException("not a tar archive or corrupt tar header (bad checksum)");
             }
-            return new TarArchiveEntry(block, UTF8, false);
+            return new TarArchiveEntry(header, UTF8, false);
         } catch (IOException | IllegalArgumentException e) {
             throw new SlipwayException("corrupt tar header: " + e.getMessage(), e);
         }
@@ -272,12 +290,16 @@ public final class LayerReader implements Closeable {
         if (n < BLOCK) {
             throw new SlipwayException("truncated tar: a header block ends early");
         }
-        for (byte b : block) {
-            if (b != 0) {
-                return true;
+        return !isZero(block);
+    }
+
+    private static boolean isZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private byte[] readFully(int size) throws IOException {

@@ -2,7 +2,6 @@ package dev.slipway.layer;
 
 import dev.slipway.SlipwayException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -15,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +25,10 @@ public final class TreeScanner {
     private static final String CAPABILITY = "security.capability";
     private static final String OVERLAY_OPAQUE = "trusted.overlay.opaque";
     private static final String OVERLAY_REDIRECT = "trusted.overlay.redirect";
+
+    /** The xattrs {@link #scanOverlayUpper(Path, Map)} needs, as a {@link Xattrs#readTree} pattern. */
+    public static final String OVERLAY_XATTRS = "^(security\\.capability|trusted\\.overlay\\..*)$";
+    private static final String PLAIN_XATTRS = "^security\\.capability$";
 
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
@@ -42,7 +43,7 @@ public final class TreeScanner {
 
     /** Every file, directory, link and special file under {@code root} (not root itself), sorted. */
     public static List<LayerEntry> scanDirectory(Path root) throws IOException {
-        return scan(root, false);
+        return scan(root, false, Xattrs.readTree(root, PLAIN_XATTRS));
     }
 
     /**
@@ -50,33 +51,25 @@ public final class TreeScanner {
      * and a directory marked {@code trusted.overlay.opaque=y} is followed by an opaque marker.
      */
     public static List<LayerEntry> scanOverlayUpper(Path upperdir) throws IOException {
-        return scan(upperdir, true);
+        return scan(upperdir, true, Xattrs.readTree(upperdir, OVERLAY_XATTRS));
     }
 
-    private static List<LayerEntry> scan(Path root, boolean overlay) throws IOException {
+    /**
+     * As {@link #scanOverlayUpper(Path)}, with the tree's {@link #OVERLAY_XATTRS} already read by the
+     * caller (who needed them first), so the tree is not read twice.
+     */
+    public static List<LayerEntry> scanOverlayUpper(Path upperdir, Map<String, SortedMap<String, byte[]>> xattrs)
+            throws IOException {
+        return scan(upperdir, true, xattrs);
+    }
+
+    private static List<LayerEntry> scan(Path root, boolean overlay, Map<String, SortedMap<String, byte[]>> xattrs)
+            throws IOException {
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new SlipwayException("not a directory: " + root);
         }
-        String xattrPattern = overlay ? "^(security\\.capability|trusted\\.overlay\\..*)$" : "^security\\.capability$";
-        // getfattr walks the tree in its own process while this one stats it.
-        CompletableFuture<Map<String, SortedMap<String, byte[]>>> pending = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Xattrs.readTree(root, xattrPattern);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
         List<Scanned> found = new ArrayList<>();
         walk(root, root, found);
-        Map<String, SortedMap<String, byte[]>> xattrs;
-        try {
-            xattrs = pending.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
         found.sort((a, b) -> LayerPaths.ORDER.compare(a.rel, b.rel));
 
         List<LayerEntry> entries = new ArrayList<>(found.size());

@@ -44,8 +44,12 @@ public record RegistryConfig(Set<String> insecureRegistries, List<Path> caCerts,
         }
     }
 
+    /**
+     * Six blobs at once, as containers/image (skopeo, podman) fetches them: an image of five layers
+     * and a config moves in one round, with no last layer left alone on one connection at the end.
+     */
     public static RegistryConfig defaults() {
-        return new RegistryConfig(Set.of(), List.of(), 5, Duration.ofMillis(500), 4, DEFAULT_CHUNK,
+        return new RegistryConfig(Set.of(), List.of(), 5, Duration.ofMillis(500), 6, DEFAULT_CHUNK,
                 Duration.ofSeconds(60));
     }
 

@@ -2,7 +2,7 @@ package dev.slipway.store;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
-import java.io.FilterInputStream;
+import dev.slipway.layer.DigestingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,8 +50,12 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Stores {@code content}. Hashed first: a blob already present (the config and manifest of a
+     * rebuild that changed nothing) is not written and synced again.
+     */
     public Blob put(byte[] content) {
-        return put(new java.io.ByteArrayInputStream(content), null);
+        return put(new java.io.ByteArrayInputStream(content), Digest.sha256(content));
     }
 
     /**
@@ -63,35 +67,13 @@ public final class ContentStore {
             drain(in);
             return new Blob(expected, size(expected));
         }
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
-        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
-            MessageDigest sha = Digest.newSha256();
-            long size = 0;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream out = Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[BUFFER];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sha.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    size += n;
-                }
-                out.flush();
-                ch.force(true);
+        return store(out -> {
+            // Reads as large as the output buffer, so writes go straight through it.
+            byte[] buf = new byte[BUFFER];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
             }
-            Digest actual = Digest.fromMessageDigest(sha.digest());
-            if (expected != null && !expected.equals(actual)) {
-                throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
-            }
-            return commit(tmp, actual, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // prune removes what is left in tmp/
-            }
-        }
+        }, expected);
     }
 
     /** Writes a blob's content to a stream. */
@@ -105,22 +87,28 @@ public final class ContentStore {
      * read (a layer tar being assembled), without a second copy.
      */
     public Blob write(BlobWriter writer) {
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        return store(writer, null);
+    }
+
+    private Blob store(BlobWriter writer, Digest expected) {
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
-            MessageDigest sha = Digest.newSha256();
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                java.security.DigestOutputStream out = new java.security.DigestOutputStream(
-                        new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), sha);
-                writer.writeTo(out);
-                out.flush();
-                size = ch.size();
-                ch.force(true);
+            Staged staged = stage(writer);
+            try {
+                Digest actual = staged.blob().digest();
+                if (expected != null && !expected.equals(actual)) {
+                    throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
+                }
+                publish(staged, true);
+            } finally {
+                staged.discard();
             }
-            return commit(tmp, Digest.fromMessageDigest(sha.digest()), size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
-        } finally {
+            return staged.blob();
+        }
+    }
+
+    /** A blob written and hashed into {@code tmp/} but not yet synced nor under its name. */
+    record Staged(Path tmp, Blob blob) {
+        void discard() {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
@@ -129,13 +117,43 @@ public final class ContentStore {
         }
     }
 
-    private Blob commit(Path tmp, Digest actual, long size) throws IOException {
-        Path target = path(actual);
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            AtomicFiles.createDirectories(root.blobs());
-            AtomicFiles.replace(tmp, target);
+    /** Writes {@code writer}'s bytes to a temp file, hashing them; the caller holds a session. */
+    Staged stage(BlobWriter writer) {
+        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        try {
+            MessageDigest sha = Digest.newSha256();
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.security.DigestOutputStream out = new java.security.DigestOutputStream(
+                        new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), sha);
+                writer.writeTo(out);
+                out.flush();
+                size = ch.size();
+            }
+            return new Staged(tmp, new Blob(Digest.fromMessageDigest(sha.digest()), size));
+        } catch (IOException | RuntimeException e) {
+            new Staged(tmp, null).discard();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write blob: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
-        return new Blob(actual, size);
+    }
+
+    /**
+     * Syncs a staged blob and renames it under its digest (unless that blob is there already);
+     * without {@code syncDirectory} the caller makes the rename durable later.
+     */
+    void publish(Staged staged, boolean syncDirectory) {
+        try {
+            if (!has(staged.blob().digest())) {
+                AtomicFiles.fsync(staged.tmp());
+                AtomicFiles.createDirectories(root.blobs());
+                AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
+        }
     }
 
     /** Reads a whole blob and checks it against its digest: for manifests, configs and indexes. */
@@ -218,9 +236,9 @@ public final class ContentStore {
         }
     }
 
-    private static final class VerifyingStream extends FilterInputStream {
+    /** Reads a blob, failing at its end when the content does not hash to its digest. */
+    private static final class VerifyingStream extends DigestingInputStream {
         private final Digest expected;
-        private final MessageDigest sha = Digest.newSha256();
         private boolean checked;
 
         VerifyingStream(InputStream in, Digest expected) {
@@ -229,50 +247,10 @@ public final class ContentStore {
         }
 
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                check();
-            } else {
-                sha.update((byte) b);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            int n = super.read(buf, off, len);
-            if (n < 0) {
-                check();
-            } else {
-                sha.update(buf, off, n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[(int) Math.min(BUFFER, Math.max(n, 1))];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        private void check() {
+        protected void atEnd() {
             if (!checked) {
                 checked = true;
-                if (!Digest.fromMessageDigest(sha.digest()).equals(expected)) {
+                if (!digest().equals(expected)) {
                     throw corrupt(expected);
                 }
             }

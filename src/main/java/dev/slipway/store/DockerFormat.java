@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Docker CLI's text conventions, reproduced exactly: go-units sizes and durations, Go's
@@ -16,6 +18,7 @@ import java.util.List;
  */
 public final class DockerFormat {
     private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     private static final DateTimeFormatter GO_TIME_STRING =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -108,6 +111,15 @@ public final class DockerFormat {
         int colon = id.indexOf(':');
         String hex = colon < 0 ? id : id.substring(colon + 1);
         return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
+    /**
+     * How a transfer is named on a progress line, as Docker names layers: the first 12 hex digits of
+     * a digest in its id (a digest, or an archive entry holding one), else the id itself.
+     */
+    public static String transferLabel(String id) {
+        Matcher m = HEX64.matcher(id);
+        return m.find() ? m.group().substring(0, 12) : id;
     }
 
     /** The CLI's {@code Ellipsis}: at most {@code max} columns, the last one a "…" when cut. */

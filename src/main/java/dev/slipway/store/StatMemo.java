@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Content digests of a build context's regular files, remembered by each file's stat as BuildKit
@@ -32,6 +34,22 @@ public final class StatMemo {
     /** The parts of a file's stat that change whenever its content can have. */
     public record Stat(long size, long mtimeNanos, long ctimeNanos, long inode, long device, int mode, int uid,
             int gid) {
+        // Written out: a record's generated equals and hashCode are bootstrapped through method handles
+        // on first use, which costs a short command more than all its comparisons.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Stat s && size == s.size && mtimeNanos == s.mtimeNanos && ctimeNanos == s.ctimeNanos
+                    && inode == s.inode && device == s.device && mode == s.mode && uid == s.uid && gid == s.gid;
+        }
+
+        @Override
+        public int hashCode() {
+            long h = size;
+            for (long v : new long[] {mtimeNanos, ctimeNanos, inode, device, mode, uid, gid}) {
+                h = h * 31 + v;
+            }
+            return Long.hashCode(h);
+        }
     }
 
     private record Entry(Stat stat, Digest digest) {
@@ -53,8 +71,38 @@ public final class StatMemo {
     /** The memo of the context at {@code contextDir} (an absolute, real path) in the store at {@code root}. */
     public static StatMemo load(StoreRoot root, Path contextDir) {
         String name = Digest.sha256(contextDir.toString().getBytes(StandardCharsets.UTF_8)).hex() + ".memo";
-        Path file = root.cache().resolve("stat-memo").resolve(name);
+        Path file = directory(root).resolve(name);
         return new StatMemo(file, root.tmp(), read(file));
+    }
+
+    private static Path directory(StoreRoot root) {
+        return root.cache().resolve("stat-memo");
+    }
+
+    /**
+     * Removes every memo in the store ({@code prune --cache}) and returns the bytes freed. A build
+     * writing one meanwhile is harmless: a memo is replaced whole, and is only a hint.
+     */
+    static long clearAll(StoreRoot root) {
+        Path dir = directory(root);
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long bytes = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long size = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+                if (Files.deleteIfExists(p)) {
+                    bytes += size;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+        return bytes;
     }
 
     /** The digest remembered for {@code path} if its stat is still {@code stat}. */

@@ -143,6 +143,11 @@ public final class Store {
         return held::close;
     }
 
+    /** Writes that sync in the background, holding a session until closed; see {@link WriteBehind}. */
+    public WriteBehind writeBehind() {
+        return new WriteBehind(root, content, layers, cache);
+    }
+
     /** A write session; see {@link Store#session()}. */
     public interface Session extends AutoCloseable {
         @Override
@@ -161,7 +166,8 @@ public final class Store {
     public PruneReport pruneWithCache() {
         try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive()) {
             int dropped = cache.clear();
-            return collect(d -> true, d -> true).withCacheRecords(dropped);
+            long memoBytes = StatMemo.clearAll(root);
+            return collect(d -> true, d -> true).withCache(dropped, memoBytes);
         }
     }
 

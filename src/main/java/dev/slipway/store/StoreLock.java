@@ -72,31 +72,7 @@ final class StoreLock {
     }
 
     Held exclusive() {
-        if (threads.getReadHoldCount() > 0 && !threads.isWriteLockedByCurrentThread()) {
-            throw new IllegalStateException("cannot upgrade a shared store lock to an exclusive one: " + file);
-        }
-        threads.writeLock().lock();
-        if (threads.getWriteHoldCount() > 1) {
-            return () -> threads.writeLock().unlock();
-        }
-        FileLock lock;
-        try {
-            synchronized (this) {
-                lock = channel().lock(0, Long.MAX_VALUE, false);
-            }
-        } catch (IOException | RuntimeException e) {
-            threads.writeLock().unlock();
-            throw wrap(e);
-        }
-        return () -> {
-            try {
-                lock.release();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } finally {
-                threads.writeLock().unlock();
-            }
-        };
+        return exclusive(true);
     }
 
     /**
@@ -104,10 +80,19 @@ final class StoreLock {
      * process holds the lock at all, and that must never wait for one that does.
      */
     Held tryExclusive() {
+        return exclusive(false);
+    }
+
+    private Held exclusive(boolean wait) {
         if (threads.getReadHoldCount() > 0 && !threads.isWriteLockedByCurrentThread()) {
-            return null;
+            if (!wait) {
+                return null;
+            }
+            throw new IllegalStateException("cannot upgrade a shared store lock to an exclusive one: " + file);
         }
-        if (!threads.writeLock().tryLock()) {
+        if (wait) {
+            threads.writeLock().lock();
+        } else if (!threads.writeLock().tryLock()) {
             return null;
         }
         if (threads.getWriteHoldCount() > 1) {
@@ -116,7 +101,7 @@ final class StoreLock {
         FileLock lock;
         try {
             synchronized (this) {
-                lock = channel().tryLock(0, Long.MAX_VALUE, false);
+                lock = wait ? channel().lock(0, Long.MAX_VALUE, false) : channel().tryLock(0, Long.MAX_VALUE, false);
             }
         } catch (IOException | RuntimeException e) {
             threads.writeLock().unlock();

@@ -51,9 +51,7 @@ class DockerSaveIntegrationTest {
             regularBytes = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
                     .mapToLong(p -> p.toFile().length()).sum();
         }
-        Path rootTar = tmp.resolve("rootfs.tar");
-        Process tar = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", rootTar.toString(), ".").inheritIO().start();
-        assertThat(tar.waitFor()).isZero();
+        Path rootTar = BusyboxRootfs.tar(rootfs, tmp.resolve("rootfs.tar"));
         String base = "slipway-analyze-it:base";
         String app = "slipway-analyze-it:app";
         docker(tmp, "import", rootTar.toString(), base);

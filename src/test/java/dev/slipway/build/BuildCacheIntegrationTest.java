@@ -2,8 +2,6 @@ package dev.slipway.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.build.exec.Network;
-import dev.slipway.build.exec.OutputSink;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.ImageJson;
 import dev.slipway.image.ImageReference;
@@ -89,15 +87,7 @@ class BuildCacheIntegrationTest {
     }
 
     private String run(String image, String... cmd) {
-        List<String> out = new ArrayList<>();
-        int code = ContainerRunner.forHost(store).run(new ContainerRunner.Options(image, List.of(cmd), null, List.of(),
-                null, null, Network.HOST), (stream, text) -> {
-                    if (stream == OutputSink.Stream.STDOUT) {
-                        out.add(text);
-                    }
-                });
-        assertThat(code).isZero();
-        return String.join("\n", out);
+        return TestContainers.stdout(store, image, cmd);
     }
 
     /** The labels of the steps the plain log reports as CACHED. */

@@ -3,7 +3,6 @@ package dev.slipway.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slipway.build.exec.OutputSink;
 import dev.slipway.build.exec.Network;
 import dev.slipway.image.ImageConfig;
 import dev.slipway.store.Store;
@@ -12,7 +11,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,15 +47,7 @@ class BuildIntegrationTest {
 
     /** Runs a command in the built image and returns its stdout. */
     private String run(String image, String... cmd) {
-        List<String> out = new ArrayList<>();
-        int code = ContainerRunner.forHost(store).run(new ContainerRunner.Options(image, List.of(cmd), null, List.of(),
-                null, null, Network.HOST), (stream, text) -> {
-                    if (stream == OutputSink.Stream.STDOUT) {
-                        out.add(text);
-                    }
-                });
-        assertThat(code).isZero();
-        return String.join("\n", out);
+        return TestContainers.stdout(store, image, cmd);
     }
 
     @Test

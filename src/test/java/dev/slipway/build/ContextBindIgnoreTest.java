@@ -3,14 +3,11 @@ package dev.slipway.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.slipway.build.exec.Network;
-import dev.slipway.build.exec.OutputSink;
 import dev.slipway.store.Store;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,16 +41,7 @@ class ContextBindIgnoreTest {
                 RUN --mount=type=bind,source=sub,target=/s,rw rm /s/inner.txt && ls -A /s > /sub-listing
                 RUN --mount=type=bind,source=keep.txt,target=/k cat /k > /file
                 """);
-        List<String> out = new ArrayList<>();
-        int code = ContainerRunner.forHost(store).run(new ContainerRunner.Options("out:latest",
-                List.of("cat", "/listing", "/kept", "/sub-listing", "/file"), null, List.of(), null, null, Network.HOST),
-                (stream, text) -> {
-                    if (stream == OutputSink.Stream.STDOUT) {
-                        out.add(text);
-                    }
-                });
-        assertThat(code).isZero();
-        assertThat(String.join("\n", out))
+        assertThat(TestContainers.stdout(store, "out:latest", "cat", "/listing", "/kept", "/sub-listing", "/file"))
                 .isEqualTo("/c:\n.dockerignore\nDockerfile\nkeep.txt\nsub\n\n/c/sub:\ninner.txt\nkept\nkept");
         assertThat(ctx.resolve("sub/inner.txt")).as("a rw bind never writes to the context").exists();
         assertThatThrownBy(() -> build(store, ctx,

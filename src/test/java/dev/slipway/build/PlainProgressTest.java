@@ -42,4 +42,23 @@ class PlainProgressTest {
                 WARNING: build argument X is not consumed by any stage
                 """);
     }
+
+    @Test
+    void transfersPrintOneLineForEachBlobDoneAsPullPrintsThem() {
+        StringWriter out = new StringWriter();
+        try (Progress p = Progress.plain(new PrintWriter(out))) {
+            int from = p.start("[1/2] FROM 127.0.0.1:5000/base:1");
+            String layer = "sha256:3f4a1c2b9d0e" + "7".repeat(52);
+            p.transfers().started(layer, "Downloading", 45_600_000);
+            p.transfers().progressed(layer, 45_600_000);
+            p.transfers().finished(layer, "Pull complete (45.6MB)");
+            p.done(from);
+        }
+        assertThat(out.toString().replace(System.lineSeparator(), "\n")).matches("""
+                #1 \\[1/2\\] FROM 127\\.0\\.0\\.1:5000/base:1
+                3f4a1c2b9d0e: Pull complete \\(45\\.6MB\\)
+                #1 DONE \\d+\\.\\ds
+
+                """);
+    }
 }

@@ -48,10 +48,8 @@ class BuildRegistryTest {
     }
 
     private void importBusybox(String root) throws Exception {
-        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs-" + root));
-        Path tar = tmp.resolve("rootfs-" + root + ".tar");
-        Process p = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Path tar = BusyboxRootfs.tar(BusyboxRootfs.create(tmp.resolve("rootfs-" + root)),
+                tmp.resolve("rootfs-" + root + ".tar"));
         assertThat(slipway(root, "import", tar.toString(), "busybox:cli").exit()).isZero();
     }
 
@@ -87,6 +85,33 @@ class BuildRegistryTest {
         CliRun run = slipway("b", "run", "--rm", one);
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("pushed\n");
+    }
+
+    @Test
+    void plainProgressNamesEachBlobPulledForFromAndPushed() throws Exception {
+        String base = sharedBase("a");
+        Path ctx = Files.createDirectories(tmp.resolve("ctx3"));
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM " + base + "\nRUN echo more > /more\n");
+        String dest = registry.host() + "/progress/app:1";
+        CliRun b = slipway("b", "build", "--progress", "plain", "-t", dest, "--push", ctx.toString());
+        assertThat(b.exit()).as(b.err()).isZero();
+
+        Store store = Store.open(tmp.resolve("b"));
+        Manifest pulled = ImageJson.readManifest(store.content().read(
+                store.references().get(ImageReference.parse(base)).orElseThrow().target()));
+        for (dev.slipway.image.Descriptor blob : java.util.List.of(pulled.config(), pulled.layers().get(0))) {
+            assertThat(b.err()).contains(dev.slipway.store.DockerFormat.truncateId(blob.digest().toString())
+                    + ": Pull complete (" + dev.slipway.store.DockerFormat.humanSize(blob.size()) + ")");
+        }
+        Manifest pushed = ImageJson.readManifest(store.content().read(
+                store.references().get(ImageReference.parse(dest)).orElseThrow().target()));
+        String baseLayer = dev.slipway.store.DockerFormat.truncateId(pulled.layers().get(0).digest().toString());
+        assertThat(b.err()).as("the base layer is in the registry already, in another repository")
+                .contains(baseLayer + ": Mounted from base/busybox");
+        assertThat(b.err()).containsPattern("\\n[0-9a-f]{12}: Pushed \\([0-9.]+k?B\\)\\n");
+        assertThat(b.err().indexOf(baseLayer + ": Pull complete")).as("pulled inside the FROM step")
+                .isGreaterThan(b.err().indexOf("FROM " + base)).isLessThan(b.err().indexOf("RUN echo more"));
+        assertThat(pushed.layers()).hasSize(2);
     }
 
     @Test

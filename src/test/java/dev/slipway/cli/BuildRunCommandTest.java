@@ -22,10 +22,7 @@ class BuildRunCommandTest {
 
     @BeforeEach
     void importBusybox() throws Exception {
-        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs"));
-        Path tar = tmp.resolve("rootfs.tar");
-        Process p = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
-        assertThat(p.waitFor()).isZero();
+        Path tar = BusyboxRootfs.tar(BusyboxRootfs.create(tmp.resolve("rootfs")), tmp.resolve("rootfs.tar"));
         assertThat(slipway("import", tar.toString(), "busybox:cli").exit()).isZero();
     }
 

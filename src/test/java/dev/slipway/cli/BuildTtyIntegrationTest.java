@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.testing.BusyboxRootfs;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code slipway build --progress tty} in a real terminal (a tmux pane): the live view while two
@@ -66,15 +63,9 @@ class BuildTtyIntegrationTest {
     }
 
     private void importBusybox(Path root) throws Exception {
-        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs"));
-        Path tar = tmp.resolve("rootfs.tar");
-        assertThat(new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start()
-                .waitFor()).isZero();
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        assertThat(cl.execute("--root", root.toString(), "import", tar.toString(), "busybox:tty")).as(err.toString())
-                .isZero();
+        Path tar = BusyboxRootfs.tar(BusyboxRootfs.create(tmp.resolve("rootfs")), tmp.resolve("rootfs.tar"));
+        CliRun r = CliRun.in(root, new String[] {"import", tar.toString(), "busybox:tty"});
+        assertThat(r.exit()).as(r.err()).isZero();
     }
 
     @Test

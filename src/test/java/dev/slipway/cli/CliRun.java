@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
-/** One in-process run of the slipway command line: its exit code and what it printed. */
-record CliRun(int exit, String out, String err) {
+/**
+ * One in-process run of the slipway command line: its exit code and what it printed. Public for
+ * the tests outside this package that drive the CLI (the examples).
+ */
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun run(String... args) {
+    public static CliRun run(String... args) {
         CommandLine cl = SlipwayCommand.commandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -24,14 +27,17 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** {@code slipway --root ROOT ARGS...}. */
-    static CliRun in(Path root, String... args) {
+    public static CliRun in(Path root, String... args) {
         List<String> all = new ArrayList<>(List.of("--root", root.toString()));
         all.addAll(List.of(args));
         return run(all.toArray(String[]::new));
     }
 
-    /** Like {@link #in} with {@code stdin} as the process's standard input for the run. */
-    static CliRun in(Path root, String stdin, String... args) {
+    /**
+     * Like {@link #in} with {@code stdin} as the process's standard input for the run. Not an
+     * overload of {@code in}: {@code in(root, "build", ".")} would silently take "build" as stdin.
+     */
+    public static CliRun inWithStdin(Path root, String stdin, String... args) {
         InputStream original = System.in;
         System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {

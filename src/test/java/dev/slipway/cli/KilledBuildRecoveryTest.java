@@ -57,10 +57,7 @@ class KilledBuildRecoveryTest {
 
     @Test
     void aBuildKilledMidRunLeavesNothingMountedAndAWholeStore() throws Exception {
-        Path rootfs = BusyboxRootfs.create(tmp.resolve("rootfs"));
-        Path tar = tmp.resolve("rootfs.tar");
-        Process t = new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start();
-        assertThat(t.waitFor()).isZero();
+        Path tar = BusyboxRootfs.tar(BusyboxRootfs.create(tmp.resolve("rootfs")), tmp.resolve("rootfs.tar"));
         assertThat(slipway("import", tar.toString(), "busybox:kill").exit()).isZero();
         Path ctx = Files.createDirectories(tmp.resolve("ctx"));
         Files.writeString(ctx.resolve("Dockerfile"), """

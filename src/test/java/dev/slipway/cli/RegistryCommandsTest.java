@@ -83,7 +83,7 @@ class RegistryCommandsTest {
         List<String> all = new ArrayList<>(List.of("--debug"));
         all.addAll(List.of(args));
         String[] argv = all.toArray(String[]::new);
-        CliRun r = stdin == null ? CliRun.in(root, argv) : CliRun.in(root, stdin, argv);
+        CliRun r = stdin == null ? CliRun.in(root, argv) : CliRun.inWithStdin(root, stdin, argv);
         printed.add(r.out());
         printed.add(r.err());
         return r;

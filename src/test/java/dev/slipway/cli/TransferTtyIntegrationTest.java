@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.registry.TestRegistry;
 import dev.slipway.testing.BusyboxRootfs;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code slipway pull} in a real terminal (a tmux pane) from a local docker-registry: bars, then one line per blob. */
 @Tag("integration")
@@ -43,15 +40,8 @@ class TransferTtyIntegrationTest {
     }
 
     private static void slipway(Path root, String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(new StringWriter()));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 2];
-        all[0] = "--root";
-        all[1] = root.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        assertThat(cl.execute(all)).as(err.toString()).isZero();
+        CliRun r = CliRun.in(root, args);
+        assertThat(r.exit()).as(r.err()).isZero();
     }
 
     @Test
@@ -61,9 +51,7 @@ class TransferTtyIntegrationTest {
         byte[] noise = new byte[24 << 20];
         new Random(5).nextBytes(noise);
         Files.write(rootfs.resolve("noise.bin"), noise);
-        Path tar = tmp.resolve("rootfs.tar");
-        assertThat(new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").inheritIO().start()
-                .waitFor()).isZero();
+        Path tar = BusyboxRootfs.tar(rootfs, tmp.resolve("rootfs.tar"));
         Path source = tmp.resolve("source");
         String ref = registry.host() + "/tty/app:1";
         slipway(source, "import", tar.toString(), ref);

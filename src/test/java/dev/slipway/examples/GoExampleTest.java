@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.slipway.cli.SlipwayCommand;
+import dev.slipway.cli.CliRun;
 import dev.slipway.scan.Catalog;
 import dev.slipway.scan.ImageLayers;
 import dev.slipway.scan.Package;
@@ -12,21 +12,16 @@ import dev.slipway.scan.PackageType;
 import dev.slipway.store.ImageStore;
 import dev.slipway.store.Store;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The README's first quick-start command, end to end with the code under test: a Debian base made
@@ -41,19 +36,8 @@ class GoExampleTest {
     @TempDir
     Path tmp;
 
-    private record Result(int exit, String out, String err) {
-    }
-
-    private Result slipway(String... args) {
-        CommandLine cl = SlipwayCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        List<String> all = new ArrayList<>(List.of("--root", tmp.resolve("root").toString()));
-        all.addAll(List.of(args));
-        int exit = cl.execute(all.toArray(String[]::new));
-        return new Result(exit, out.toString(), err.toString());
+    private CliRun slipway(String... args) {
+        return CliRun.in(tmp.resolve("root"), args);
     }
 
     /** A `slipway` command for the scripts that runs this build's classes, not a packaged jar. */
@@ -89,7 +73,7 @@ class GoExampleTest {
         assertThat(single.get("Size").asLong()).isGreaterThan(20 * image.get("Size").asLong());
 
         // The article's last measurement, `docker scout compare`: the multi-stage image carries far fewer packages.
-        Result compare = slipway("scan", "--compare", "hello-go:single-stage", "hello-go:scratch",
+        CliRun compare = slipway("scan", "--compare", "hello-go:single-stage", "hello-go:scratch",
                 "--db", Files.createDirectories(tmp.resolve("empty-osv")).toString());
         assertThat(compare.exit()).as(compare.err()).isZero();
         ImageStore images = new ImageStore(Store.open(tmp.resolve("root")), Clock.systemUTC());
@@ -101,13 +85,13 @@ class GoExampleTest {
         assertThat(singleStage.packages().size()).isGreaterThan(20 * scratch.packages().size());
         assertThat(compare.out()).contains("Packages only in hello-go:single-stage (");
 
-        Result run = slipway("run", "--rm", "hello-go:scratch");
+        CliRun run = slipway("run", "--rm", "hello-go:scratch");
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).matches("hello-server 1\\.0\\.0 \\(go1\\.\\d+[.\\d]*, linux/\\w+\\)\n");
-        Result noShell = slipway("run", "--rm", "--entrypoint", "/bin/sh", "hello-go:scratch", "-c", "true");
+        CliRun noShell = slipway("run", "--rm", "--entrypoint", "/bin/sh", "hello-go:scratch", "-c", "true");
         assertThat(noShell.exit()).isNotZero();
 
-        Result again = slipway("images", "-q", "debian:bookworm");
+        CliRun again = slipway("images", "-q", "debian:bookworm");
         assertThat(again.out()).matches("[0-9a-f]{12}\n");
     }
 }

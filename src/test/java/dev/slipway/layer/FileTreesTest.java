@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,5 +52,31 @@ class FileTreesTest {
         FileTrees.delete(dir.resolve("area"));
 
         assertThat(dir.resolve("area")).doesNotExist();
+    }
+
+    @Test
+    @Tag("integration")
+    void refusesToEnterAMountInsideTheTree() throws Exception {
+        Path mountPoint = Files.createDirectories(dir.resolve("area/merged"));
+        Files.writeString(dir.resolve("area/scratch"), "s");
+        run("mount", "-t", "tmpfs", "tmpfs", mountPoint.toString());
+        try {
+            Path kept = Files.writeString(mountPoint.resolve("host-file"), "k");
+
+            assertThatThrownBy(() -> FileTrees.delete(dir.resolve("area"))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("mount point");
+            assertThat(kept).hasContent("k");
+            assertThatThrownBy(() -> FileTrees.delete(mountPoint)).isInstanceOf(IOException.class);
+            assertThat(kept).hasContent("k");
+        } finally {
+            run("umount", mountPoint.toString());
+        }
+        FileTrees.delete(dir.resolve("area"));
+        assertThat(dir.resolve("area")).doesNotExist();
+    }
+
+    private static void run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(List.of(cmd)).inheritIO().start();
+        assertThat(p.waitFor()).as(String.join(" ", cmd)).isZero();
     }
 }

@@ -93,6 +93,21 @@ class LayerReaderTest {
     }
 
     @Test
+    void onlyAValidFirstHeaderBlockMakesAnArchive() throws IOException {
+        byte[] tar = new RawTar().file("a", "x".repeat(1000)).bytes();
+        byte[] corrupt = tar.clone();
+        corrupt[10] ^= 1;
+        byte[] text = "not a tar at all, just some text".repeat(20).getBytes(StandardCharsets.UTF_8);
+
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(tar))).isTrue();
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(java.util.Arrays.copyOf(tar, 512)))).isTrue();
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(corrupt))).isFalse();
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(text))).isFalse();
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(new byte[1024]))).isFalse();
+        assertThat(LayerReader.startsWithHeader(new ByteArrayInputStream(java.util.Arrays.copyOf(tar, 511)))).isFalse();
+    }
+
+    @Test
     void paxRecordsKeepBinaryValues() {
         byte[] value = {(byte) 0xff, 0, '\n', (byte) 0x80};
         byte[] record = new byte[] {'1', '8', ' ', 'S', 'C', 'H', 'I', 'L', 'Y', '.', 'x', '=', 0, 0, 0, 0, '\n'};

@@ -163,4 +163,24 @@ class PruneTest {
         assertThat(dropped.layers()).isEqualTo(1);
         assertThat(dropped.reclaimedBytes()).isPositive();
     }
+
+    @Test
+    void onlyDroppingTheCacheRemovesTheStatMemosAndCountsTheirBytes() throws IOException {
+        Store s = store();
+        StatMemo memo = StatMemo.load(s.root(), Path.of("/some/context"));
+        memo.put(Path.of("/some/context/a.txt"), new StatMemo.Stat(5, 1, 2, 3, 4, 0100644, 0, 0),
+                Digest.sha256("hello".getBytes()));
+        memo.save();
+        long memoSize = Files.size(memo.file());
+
+        s.prune();
+        assertThat(memo.file()).exists();
+        assertThat(StatMemo.load(s.root(), Path.of("/some/context")).get(Path.of("/some/context/a.txt"),
+                new StatMemo.Stat(5, 1, 2, 3, 4, 0100644, 0, 0))).isPresent();
+
+        PruneReport dropped = s.pruneWithCache();
+        assertThat(memo.file()).doesNotExist();
+        assertThat(dropped.cacheBytes()).isEqualTo(memoSize);
+        assertThat(dropped.reclaimedBytes()).isGreaterThanOrEqualTo(memoSize);
+    }
 }

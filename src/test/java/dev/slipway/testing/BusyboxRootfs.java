@@ -35,4 +35,13 @@ public final class BusyboxRootfs {
         Files.createDirectories(dir.resolve("root"));
         return dir;
     }
+
+    /** {@code dir} packed by the host's tar into {@code tarFile}, as a user would make a root file system tar to import. */
+    public static Path tar(Path dir, Path tarFile) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tar", "-C", dir.toString(), "-cf", tarFile.toString(), ".").inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("tar of " + dir + " failed");
+        }
+        return tarFile;
+    }
 }

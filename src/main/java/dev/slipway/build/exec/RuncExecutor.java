@@ -34,7 +34,11 @@ public final class RuncExecutor implements Executor {
                 return Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(),
                         () -> HostCommand.run(List.of("runc", "--root", runcRoot, "kill", plan.id(), "KILL"), null));
             } finally {
-                HostCommand.run(List.of("runc", "--root", runcRoot, "delete", "--force", plan.id()), null);
+                // runc run removes its container when the process exits; only a run cut short
+                // (killed, or failed to start) leaves state behind for delete.
+                if (Files.exists(Path.of(runcRoot, plan.id()))) {
+                    HostCommand.run(List.of("runc", "--root", runcRoot, "delete", "--force", plan.id()), null);
+                }
             }
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Progress bars for transfers on a terminal, one live line per blob moving
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  * printed once as its status line, as {@link TransferView#lines} prints it off a terminal.
  */
 public final class TransferBars extends LiveView implements TransferView {
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
     /** Rates are measured over this much of the recent past, so a stall shows. */
     private static final long RATE_WINDOW = 2_000_000_000L;
     private static final int MAX_BAR = 50;
@@ -28,7 +25,8 @@ public final class TransferBars extends LiveView implements TransferView {
     private final Map<String, Bar> active = new LinkedHashMap<>();
     private final List<Line> settled = new ArrayList<>();
 
-    private static final class Bar {
+    /** One transfer on screen; {@link TtyProgress} draws them too, under a build's steps. */
+    static final class Bar {
         final String action;
         final long size;
         final long since;
@@ -54,10 +52,8 @@ public final class TransferBars extends LiveView implements TransferView {
         return bars;
     }
 
-    /** How a transfer is named on screen: the first 12 hex digits of a digest in its id, else the id. */
     static String label(String id) {
-        Matcher m = HEX64.matcher(id);
-        return m.find() ? m.group().substring(0, 12) : id;
+        return DockerFormat.transferLabel(id);
     }
 
     @Override
@@ -101,7 +97,7 @@ public final class TransferBars extends LiveView implements TransferView {
     }
 
     /** {@code label: Action [====>   ] done/size rate}, the bar as wide as the line allows. */
-    private static String line(String label, Bar b, long now, int width) {
+    static String line(String label, Bar b, long now, int width) {
         b.samples.addLast(new long[] {now, b.done});
         while (b.samples.size() > 2 && now - b.samples.peekFirst()[0] > RATE_WINDOW) {
             b.samples.removeFirst();

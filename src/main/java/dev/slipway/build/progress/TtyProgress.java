@@ -1,6 +1,7 @@
 package dev.slipway.build.progress;
 
 import dev.slipway.build.Progress;
+import dev.slipway.store.TransferProgress;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,8 +18,9 @@ import java.util.function.Supplier;
  * {@code [+] Building 12.3s (7/12)} over the steps running now, each with its timer and its last
  * {@value #TAIL} output lines dimmed; a step that ends is printed once, collapsed to one line
  * ({@code => [builder 3/5] RUN go build  4.2s}, {@code => CACHED [builder 2/5] COPY go.mod .}, or
- * {@code => ERROR ...} followed by its output and the full error). Thread-safe: parallel stages
- * report to it at once, and one thread redraws it.
+ * {@code => ERROR ...} followed by its output and the full error). Blobs on the move (a base image
+ * being pulled, the image being pushed) show as bars with bytes and rate below the steps, and as one
+ * line each once done. Thread-safe: parallel stages report to it at once, and one thread redraws it.
  */
 public final class TtyProgress extends LiveView implements Progress {
     static final int TAIL = 6;
@@ -26,6 +28,7 @@ public final class TtyProgress extends LiveView implements Progress {
     private final long begun;
     private final Map<Integer, Running> running = new LinkedHashMap<>();
     private final List<Line> settled = new ArrayList<>();
+    private final Map<String, TransferBars.Bar> transfers = new LinkedHashMap<>();
     private int started;
     private int finished;
 
@@ -121,6 +124,38 @@ public final class TtyProgress extends LiveView implements Progress {
         }
     }
 
+    @Override
+    public TransferProgress transfers() {
+        return new TransferProgress() {
+            @Override
+            public void started(String id, String action, long size) {
+                synchronized (TtyProgress.this) {
+                    transfers.put(id, new TransferBars.Bar(action, size, now()));
+                }
+            }
+
+            @Override
+            public void progressed(String id, long done) {
+                synchronized (TtyProgress.this) {
+                    TransferBars.Bar b = transfers.get(id);
+                    if (b != null) {
+                        b.done = done;
+                    }
+                }
+            }
+
+            @Override
+            public void finished(String id, String status) {
+                synchronized (TtyProgress.this) {
+                    transfers.remove(id);
+                    if (status != null) {
+                        settled.add(Line.of("=> => " + TransferBars.label(id) + ": " + status));
+                    }
+                }
+            }
+        };
+    }
+
     private Running end(int step) {
         Running r = running.remove(step);
         if (r != null) {
@@ -138,13 +173,16 @@ public final class TtyProgress extends LiveView implements Progress {
                 out.add(Line.of("=> CANCELED " + r.label, seconds(now - r.since), Line.Style.YELLOW));
             }
             running.clear();
+            transfers.clear();
         }
         live.add(Line.of("[+] Building " + seconds(now - begun) + " (" + finished + "/" + started + ")"
                 + (last ? " FINISHED" : ""), "", Line.Style.BLUE));
         if (last) {
             return;
         }
-        int budget = maxLive - 1;
+        // Transfers get up to half the live lines; the steps keep the rest.
+        int bars = transfers.isEmpty() ? 0 : Math.min(transfers.size(), Math.max(1, (maxLive - 1) / 2));
+        int budget = maxLive - 1 - bars;
         int tail = TAIL;
         while (tail > 0 && lines(tail, true) > budget) {
             tail--;
@@ -165,6 +203,16 @@ public final class TtyProgress extends LiveView implements Progress {
             int skip = Math.max(0, r.tail.size() - tail);
             r.tail.stream().skip(skip).forEach(l -> live.add(Line.of("=> => # " + l, "", Line.Style.DIM)));
             shown++;
+        }
+        int drawn = 0;
+        for (Map.Entry<String, TransferBars.Bar> e : transfers.entrySet()) {
+            if (drawn == bars - 1 && transfers.size() > bars) {
+                live.add(Line.of("=> => … " + (transfers.size() - drawn) + " more transfers"));
+                break;
+            }
+            live.add(Line.of("=> => " + TransferBars.line(TransferBars.label(e.getKey()), e.getValue(), now,
+                    width - "=> => ".length())));
+            drawn++;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.slipway.build.snapshot;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.FileTrees;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Runs a short host tool (mount, umount, mknod, getfattr) to completion and reports failures. */
+/** Runs a short host tool (mount, umount, mknod, getfattr) to completion and reports failures; removes scratch trees. */
 public final class HostCommand {
     private HostCommand() {
     }
@@ -96,15 +97,16 @@ public final class HostCommand {
         }
     }
 
-    /** Removes {@code root} and everything under it, without following symlinks. */
+    /**
+     * Removes {@code root} and everything under it, without following symlinks or entering a mount
+     * left behind by accident. In-process: an {@code rm} per scratch directory was a measurable part
+     * of every RUN step.
+     */
     public static void deleteTree(Path root) {
-        if (!java.nio.file.Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        // rm -rf neither follows symlinks nor crosses into a mount left behind by accident.
-        Result r = run(List.of("rm", "-rf", "--one-file-system", "--", root.toString()), null);
-        if (!r.ok()) {
-            throw new UncheckedIOException(new IOException("cannot remove " + root + ": " + r.output()));
+        try {
+            FileTrees.delete(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(new IOException("cannot remove " + root + ": " + e.getMessage(), e));
         }
     }
 }

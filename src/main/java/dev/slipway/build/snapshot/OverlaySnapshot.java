@@ -1,16 +1,21 @@
 package dev.slipway.build.snapshot;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.TreeScanner;
+import dev.slipway.layer.Xattrs;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeSet;
 
 /** An overlayfs mount: lowerdirs = the parent's layers, upperdir = the step's new layer. */
@@ -25,6 +30,7 @@ final class OverlaySnapshot implements Snapshot {
     private final Path upper;
     private final Path merged;
     private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
+    private Map<String, SortedMap<String, byte[]>> xattrs;
     private boolean mounted;
     private boolean committed;
     private boolean closed;
@@ -113,6 +119,12 @@ final class OverlaySnapshot implements Snapshot {
             throw new IllegalStateException("snapshot is closed");
         }
         unmount();
+        try {
+            // One read of the tree serves both the pruning here and the layer's scan.
+            xattrs = Xattrs.readTree(upper, TreeScanner.OVERLAY_XATTRS);
+        } catch (IOException e) {
+            throw new SlipwayException("cannot read the xattrs of " + upper + ": " + e.getMessage(), e);
+        }
         // Changing the upperdir is only safe once it is no longer part of a mount.
         for (String path : touched) {
             pruneUnchanged(path);
@@ -121,10 +133,15 @@ final class OverlaySnapshot implements Snapshot {
         return upper;
     }
 
+    @Override
+    public Optional<Map<String, SortedMap<String, byte[]>>> committedXattrs() {
+        return Optional.ofNullable(xattrs);
+    }
+
     private void pruneUnchanged(String path) {
         for (String p = path; !p.equals("/"); p = parent(p)) {
             Path u = upper.resolve(p.substring(1));
-            if (!Files.isDirectory(u, LinkOption.NOFOLLOW_LINKS) || !isEmptyDir(u) || isOpaque(u)) {
+            if (!Files.isDirectory(u, LinkOption.NOFOLLOW_LINKS) || !isEmptyDir(u) || isOpaque(p.substring(1))) {
                 return;
             }
             Path lower = topmostLower(p);
@@ -168,10 +185,9 @@ final class OverlaySnapshot implements Snapshot {
         }
     }
 
-    static boolean isOpaque(Path dir) {
-        HostCommand.Result r = HostCommand.run(List.of("getfattr", "--only-values", "-n", "trusted.overlay.opaque",
-                "--", dir.toString()), null);
-        return r.ok() && r.output().equals("y");
+    private boolean isOpaque(String rel) {
+        SortedMap<String, byte[]> attrs = xattrs.get(rel);
+        return attrs != null && Arrays.equals(attrs.get("trusted.overlay.opaque"), new byte[] {'y'});
     }
 
     private static String normalize(String path) {

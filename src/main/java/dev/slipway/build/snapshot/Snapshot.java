@@ -1,6 +1,9 @@
 package dev.slipway.build.snapshot;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * A writable view of a stack of layer directories for one build step. {@link #rootfs()} is what
@@ -27,6 +30,14 @@ public interface Snapshot extends AutoCloseable {
 
     /** Ends the view and returns the directory holding the step's changes. */
     Path commit();
+
+    /**
+     * After {@link #commit()}: the committed directory's {@code TreeScanner.OVERLAY_XATTRS}, keyed by
+     * relative path, when the commit had to read them anyway; empty when it did not.
+     */
+    default Optional<Map<String, SortedMap<String, byte[]>>> committedXattrs() {
+        return Optional.empty();
+    }
 
     /** Unmounts and removes scratch state; the upper directory is removed unless committed. */
     @Override

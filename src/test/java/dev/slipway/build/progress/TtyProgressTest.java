@@ -2,6 +2,7 @@ package dev.slipway.build.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.store.TransferProgress;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -208,6 +209,53 @@ class TtyProgressTest {
         p.error(n, "exit code: 1");
         p.close();
         assertThat(written.toString()).contains("\u001b[31m=> ERROR [1/1] RUN false").contains("\u001b[31mERROR: exit code: 1");
+    }
+
+    @Test
+    void blobsOnTheMoveShowAsBarsWithBytesAndRateBelowTheStepsThenOneLineEach() {
+        TtyProgress p = view(false);
+        String layer = "sha256:3f4a1c2b9d0e" + "7".repeat(52);
+        String config = "sha256:aaaabbbbcccc" + "0".repeat(52);
+        int from = p.start("[1/2] FROM 127.0.0.1:5000/base:1");
+        TransferProgress t = p.transfers();
+        t.started(layer, "Downloading", 45_600_000);
+        t.started(config, "Downloading", 1_500);
+        advance(500);
+        t.progressed(layer, 11_400_000);
+        p.tick();
+        List<String> rows = rows();
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(1)).startsWith("=> [1/2] FROM 127.0.0.1:5000/base:1");
+        assertThat(rows.get(2)).matches("=> => 3f4a1c2b9d0e: Downloading \\[=+> *\\] 11\\.4MB/45\\.6MB 22\\.8MB/s");
+        assertThat(rows.get(3)).matches("=> => aaaabbbbcccc: Downloading \\[> *\\] 0B/1\\.5kB 0B/s");
+        assertThat(rows).allSatisfy(r -> assertThat(r.length()).isLessThanOrEqualTo(79));
+
+        t.finished(config, "Pull complete (1.5kB)");
+        t.finished(layer, "Pull complete (45.6MB)");
+        p.done(from);
+        p.close();
+        assertThat(rows()).containsExactly(
+                "=> => aaaabbbbcccc: Pull complete (1.5kB)",
+                "=> => 3f4a1c2b9d0e: Pull complete (45.6MB)",
+                "=> [1/2] FROM 127.0.0.1:5000/base:1" + " ".repeat(79 - 35 - 4) + "0.5s",
+                "[+] Building 0.5s (1/1) FINISHED");
+    }
+
+    @Test
+    void manyTransfersTakeAtMostHalfTheLivePart() {
+        size = new Terminal.Size(80, 9);
+        TtyProgress p = view(false);
+        p.start("[1/2] FROM 127.0.0.1:5000/base:1");
+        TransferProgress t = p.transfers();
+        for (int i = 0; i < 10; i++) {
+            t.started("sha256:" + Integer.toString(i).repeat(64), "Downloading", 1_000);
+        }
+        p.tick();
+        List<String> rows = rows();
+        assertThat(rows).as("8 rows: 7 live, 3 of them for transfers").hasSize(5)
+                .contains("=> => … 8 more transfers");
+        assertThat(rows).filteredOn(r -> r.contains(": Downloading")).hasSize(2);
+        assertThat(rows.get(1)).startsWith("=> [1/2] FROM");
     }
 
     @Test

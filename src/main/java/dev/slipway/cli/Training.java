@@ -1,0 +1,77 @@
+package dev.slipway.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The run the {@code ./slipway} launcher records its class-data-sharing archive from
+ * ({@code -XX:ArchiveClassesAtExit}): the commands whose start-up matters most, in one JVM, so
+ * that the archive holds what each of them loads. A cold build of a base image, a build on top of
+ * it and the same build again (every step cached: the path of a warm rebuild, with the base
+ * image's config read and the cache records looked up), then {@code images}, {@code inspect}
+ * and {@code save}. Nothing runs in a container and nothing leaves the machine, so it works
+ * wherever Slipway can build a COPY-only image; RUN steps are not rehearsed (a cached RUN loads
+ * its few classes from the jar).
+ */
+public final class Training {
+    private Training() {
+    }
+
+    /** {@code Training DIR}: works in DIR (created, left for the caller to remove); exit 1 if any command failed. */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: Training DIR");
+            System.exit(2);
+        }
+        System.exit(run(Path.of(args[0])) ? 0 : 1);
+    }
+
+    /** Runs the rehearsal in {@code dir}; false when one of its commands failed. */
+    static boolean run(Path dir) {
+        Path base = dir.resolve("base");
+        Path app = dir.resolve("app");
+        try {
+            write(base.resolve("file.txt"), "slipway\n");
+            write(base.resolve("Dockerfile"), "FROM scratch\nCOPY file.txt /file.txt\n");
+            write(app.resolve("src/main.txt"), "main\n");
+            write(app.resolve("README"), "readme\n");
+            write(app.resolve(".dockerignore"), "README\n");
+            write(app.resolve("Dockerfile"), String.join("\n",
+                    "FROM slipway-training-base",
+                    "ARG VERSION=1",
+                    "ENV APP_VERSION=$VERSION",
+                    "WORKDIR /app",
+                    "COPY src/ ./src/",
+                    "COPY --chmod=644 src/main.txt /app/main.txt",
+                    "LABEL org.opencontainers.image.version=$VERSION",
+                    "CMD [\"/app/main.txt\"]",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String root = dir.resolve("root").toString();
+        List<List<String>> commands = List.of(
+                List.of("build", "--progress", "plain", "-t", "slipway-training-base", base.toString()),
+                List.of("build", "--progress", "plain", "-t", "slipway-training-app:1", app.toString()),
+                List.of("build", "-q", "-t", "slipway-training-app:1", app.toString()),
+                List.of("images"),
+                List.of("inspect", "slipway-training-app:1"),
+                List.of("save", "-o", dir.resolve("app.tar").toString(), "slipway-training-app:1"));
+        boolean ok = true;
+        for (List<String> command : commands) {
+            List<String> args = new ArrayList<>(List.of("--root", root));
+            args.addAll(command);
+            ok &= Main.run(args.toArray(String[]::new)) == 0;
+        }
+        return ok;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}

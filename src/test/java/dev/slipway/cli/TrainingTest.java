@@ -1,0 +1,33 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.image.ImageReference;
+import dev.slipway.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void rehearsesBuildsAndSaveWithoutAContainerRuntime() {
+        assertThat(Training.run(dir)).isTrue();
+
+        Store store = Store.open(dir.resolve("root"));
+        assertThat(store.references().get(ImageReference.parse("slipway-training-base"))).isPresent();
+        assertThat(store.references().get(ImageReference.parse("slipway-training-app:1"))).isPresent();
+        assertThat(dir.resolve("app.tar")).isNotEmptyFile();
+    }
+
+    @Test
+    void aFailingCommandFailsTheRehearsal() throws Exception {
+        // A file where the store's directory should be: no command can open the store.
+        Files.writeString(dir.resolve("root"), "not a directory");
+
+        assertThat(Training.run(dir)).isFalse();
+    }
+}
