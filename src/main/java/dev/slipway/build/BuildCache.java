@@ -105,6 +105,11 @@ public final class BuildCache {
 
     /** Records the layer a step made. The caller holds a {@link Store#session()} since the blob was written. */
     void putLayer(Digest key, LayerDir layer, String created) {
+        store.cache().put(layerRecord(key, layer, created));
+    }
+
+    /** The record of the layer a step made. */
+    static CacheRecord layerRecord(Digest key, LayerDir layer, String created) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("type", LAYER);
         data.put("diffID", layer.diffId().toString());
@@ -115,7 +120,7 @@ public final class BuildCache {
         if (created != null) {
             data.put("created", created);
         }
-        store.cache().put(new CacheRecord(key, List.of(layer.blob().digest()), List.of(layer.diffId()), data));
+        return new CacheRecord(key, List.of(layer.blob().digest()), List.of(layer.diffId()), data);
     }
 
     Optional<Digest> checksum(Digest key) {

@@ -80,7 +80,7 @@ final class CachingExecutor implements StepExecutor {
             String created = created(null);
             StageState next;
             if (p.cacheable()) {
-                cache.putLayer(p.key(), layer, created);
+                ws.writes().record(BuildCache.layerRecord(p.key(), layer, created));
                 keys(step).add(p.key());
                 next = p.finish(layer, created);
             } else {

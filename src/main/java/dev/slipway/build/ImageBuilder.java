@@ -19,6 +19,7 @@ import dev.slipway.plan.BuildPlan;
 import dev.slipway.plan.PlatformSpec;
 import dev.slipway.store.DockerFormat;
 import dev.slipway.store.Store;
+import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -137,15 +138,20 @@ public final class ImageBuilder {
 
         try (Store.Session session = store.session()) {
             Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
-            Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store, snapshotter,
-                    executor, progress, solver, new BuildCache(store, remoteCache));
-            CachingExecutor steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
             StageState last;
-            try {
-                last = solver.solve(steps);
-            } catch (StepFailedException e) {
-                reportFailure(e, text, fileName);
-                throw e;
+            CachingExecutor steps;
+            // Closed (so drained: every blob and record of a finished step durable) before the image
+            // that names them is written, and on failure too, so the steps that did finish stay cached.
+            try (WriteBehind writes = store.writeBehind()) {
+                Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
+                        snapshotter, executor, progress, solver, new BuildCache(store, remoteCache), writes);
+                steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
+                try {
+                    last = solver.solve(steps);
+                } catch (StepFailedException e) {
+                    reportFailure(e, text, fileName);
+                    throw e;
+                }
             }
             Result image = commit(last, request, platform);
             return new Result(image.imageId(), image.manifestDigest(), image.config(), image.size(), steps.executed(),

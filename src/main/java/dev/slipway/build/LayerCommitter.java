@@ -8,7 +8,7 @@ import dev.slipway.layer.LayerEntry;
 import dev.slipway.layer.LayerWriter;
 import dev.slipway.layer.TreeScanner;
 import dev.slipway.store.Blob;
-import dev.slipway.store.Store;
+import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,11 +23,12 @@ import java.util.SortedMap;
  * the store's {@code layers/} where later steps use it as a lowerdir as it is.
  */
 public final class LayerCommitter {
-    private final Store store;
+    private final WriteBehind writes;
     private final OptionalLong epoch;
 
-    public LayerCommitter(Store store, Long epoch) {
-        this.store = store;
+    /** Layers go to the store through {@code writes}: durable once it is drained. */
+    public LayerCommitter(WriteBehind writes, Long epoch) {
+        this.writes = writes;
         this.epoch = epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
     }
 
@@ -42,9 +43,9 @@ public final class LayerCommitter {
             List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(upperDir)
                     : TreeScanner.scanOverlayUpper(upperDir, xattrs);
             // Straight into the store: no temporary tar to write, read back and copy.
-            Blob blob = store.content().write(out -> new LayerWriter(epoch).write(entries, out));
+            Blob blob = writes.blob(out -> new LayerWriter(epoch).write(entries, out));
             Digest diffId = blob.digest();
-            return new LayerDir(diffId, store.layers().adopt(diffId, upperDir),
+            return new LayerDir(diffId, writes.adopt(diffId, upperDir),
                     new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the step's layer: " + e.getMessage(), e);

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Executes a {@link BuildPlan} as BuildKit does: every stage the target needs starts at once and
@@ -29,7 +30,8 @@ import java.util.concurrent.Semaphore;
  * another stage, so any valid DAG finishes even with one slot. Each stage runs its base's ONBUILD
  * triggers, then its own instructions, one {@link StepExecutor} call per instruction. A trigger may
  * name a stage the plan could not know about (base configs are read only now); that stage is
- * started when first needed, as BuildKit re-plans once it knows the base images.
+ * started when first needed, as BuildKit re-plans once it knows the base images. The first step to
+ * fail ends the build, as in BuildKit: stages still running are interrupted, not waited for.
  */
 final class Solver implements Workspace.StageLookup {
     private final BuildPlan plan;
@@ -40,6 +42,8 @@ final class Solver implements Workspace.StageLookup {
     private final ThreadLocal<Boolean> holdsSlot = ThreadLocal.withInitial(() -> false);
     private final boolean multiStage;
     private final Map<Integer, CompletableFuture<StageState>> futures = new ConcurrentHashMap<>();
+    /** The target's state, or the first failure of any stage: as in BuildKit, one failed step ends the build. */
+    private final CompletableFuture<StageState> outcome = new CompletableFuture<>();
     private volatile ExecutorService pool;
     private StepExecutor executor;
 
@@ -67,7 +71,12 @@ final class Solver implements Workspace.StageLookup {
                     stage(index);
                 }
             }
-            return futures.get(plan.target()).get();
+            futures.get(plan.target()).whenComplete((state, failure) -> {
+                if (failure == null) {
+                    outcome.complete(state);
+                }
+            });
+            return outcome.get();
         } catch (ExecutionException e) {
             throw unwrap(e.getCause());
         } catch (InterruptedException e) {
@@ -75,13 +84,33 @@ final class Solver implements Workspace.StageLookup {
             throw new SlipwayException("build interrupted", e);
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * After a failure, gives the interrupted stages time to kill their containers and unmount
+     * their snapshots before the build returns (and a CLI process exits under them).
+     */
+    private static void awaitStopped(ExecutorService stopping) {
+        try {
+            stopping.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** The stage's result to come, starting the stage if nothing has yet. */
     private CompletableFuture<StageState> stage(int index) {
-        return futures.computeIfAbsent(index, i -> CompletableFuture.supplyAsync(
-                () -> runStage(plan.stages().get(i)), pool));
+        return futures.computeIfAbsent(index, i -> {
+            CompletableFuture<StageState> f = CompletableFuture.supplyAsync(() -> runStage(plan.stages().get(i)), pool);
+            f.whenComplete((state, failure) -> {
+                if (failure != null) {
+                    outcome.completeExceptionally(failure);
+                }
+            });
+            return f;
+        });
     }
 
     private StageState runStage(PlannedStage stage) {

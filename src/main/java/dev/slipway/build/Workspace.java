@@ -7,6 +7,7 @@ import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshotter;
 import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.store.Store;
+import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ final class Workspace {
     private final Snapshotter snapshotter;
     private final Executor executor;
     private final LayerCommitter committer;
+    private final WriteBehind writes;
     private final Progress progress;
     private final CacheMounts cacheMounts;
     private final StageLookup stages;
@@ -38,14 +40,15 @@ final class Workspace {
     private volatile DockerIgnore ignore;
 
     Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
-              Executor executor, Progress progress, StageLookup stages, BuildCache cache) {
+              Executor executor, Progress progress, StageLookup stages, BuildCache cache, WriteBehind writes) {
         this.request = request;
         this.fileName = fileName;
         this.context = context;
         this.store = store;
         this.snapshotter = snapshotter;
         this.executor = executor;
-        this.committer = new LayerCommitter(store, context.epoch());
+        this.committer = new LayerCommitter(writes, context.epoch());
+        this.writes = writes;
         this.progress = progress;
         this.cacheMounts = new CacheMounts(store.root().dir().resolve("cache-mounts"));
         this.stages = stages;
@@ -79,6 +82,11 @@ final class Workspace {
 
     LayerCommitter committer() {
         return committer;
+    }
+
+    /** Where step results go: blobs and cache records synced behind the build, in order. */
+    WriteBehind writes() {
+        return writes;
     }
 
     Progress progress() {

@@ -54,12 +54,19 @@ final class AtomicFiles {
 
     /** Renames {@code from} over {@code to} atomically and makes the rename durable. */
     static void replace(Path from, Path to) throws IOException {
+        replace(from, to, true);
+    }
+
+    /** As {@link #replace(Path, Path)}; without {@code sync} the rename is not yet durable. */
+    static void replace(Path from, Path to, boolean sync) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("the store's temp directory is on another file system than " + to, e);
         }
-        fsyncDirectory(to.getParent());
+        if (sync) {
+            fsyncDirectory(to.getParent());
+        }
     }
 
     /**
@@ -68,6 +75,11 @@ final class AtomicFiles {
      * two concurrent unpackers of one layer safe: one wins, the other drops its copy.
      */
     static boolean moveDirectoryIfAbsent(Path from, Path to) throws IOException {
+        return moveDirectoryIfAbsent(from, to, true);
+    }
+
+    /** As {@link #moveDirectoryIfAbsent(Path, Path)}; without {@code sync} the rename is not yet durable. */
+    static boolean moveDirectoryIfAbsent(Path from, Path to, boolean sync) throws IOException {
         if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
@@ -80,7 +92,9 @@ final class AtomicFiles {
             }
             throw e;
         }
-        fsyncDirectory(to.getParent());
+        if (sync) {
+            fsyncDirectory(to.getParent());
+        }
         return true;
     }
 

@@ -38,6 +38,13 @@ public final class CacheRecords {
     }
 
     public void put(CacheRecord record) {
+        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            write(record);
+        }
+    }
+
+    /** Writes the record atomically and durably; the caller holds a session. */
+    void write(CacheRecord record) {
         ObjectNode tree = JSON.createObjectNode();
         tree.put("key", record.key().toString());
         ArrayNode blobs = tree.putArray("blobs");
@@ -46,7 +53,7 @@ public final class CacheRecords {
         record.layers().forEach(d -> layers.add(d.toString()));
         tree.set("data", record.data());
         Path tmp = AtomicFiles.tempName(root.tmp(), "cache");
-        try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+        try {
             AtomicFiles.createDirectories(root.cache());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(tree)));

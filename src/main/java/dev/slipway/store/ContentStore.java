@@ -91,26 +91,24 @@ public final class ContentStore {
     }
 
     private Blob store(BlobWriter writer, Digest expected) {
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
-            MessageDigest sha = Digest.newSha256();
-            long size;
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                java.security.DigestOutputStream out = new java.security.DigestOutputStream(
-                        new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), sha);
-                writer.writeTo(out);
-                out.flush();
-                size = ch.size();
-                ch.force(true);
+            Staged staged = stage(writer);
+            try {
+                Digest actual = staged.blob().digest();
+                if (expected != null && !expected.equals(actual)) {
+                    throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
+                }
+                publish(staged, true);
+            } finally {
+                staged.discard();
             }
-            Digest actual = Digest.fromMessageDigest(sha.digest());
-            if (expected != null && !expected.equals(actual)) {
-                throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
-            }
-            return commit(tmp, actual, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
-        } finally {
+            return staged.blob();
+        }
+    }
+
+    /** A blob written and hashed into {@code tmp/} but not yet synced nor under its name. */
+    record Staged(Path tmp, Blob blob) {
+        void discard() {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
@@ -119,13 +117,43 @@ public final class ContentStore {
         }
     }
 
-    private Blob commit(Path tmp, Digest actual, long size) throws IOException {
-        Path target = path(actual);
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            AtomicFiles.createDirectories(root.blobs());
-            AtomicFiles.replace(tmp, target);
+    /** Writes {@code writer}'s bytes to a temp file, hashing them; the caller holds a session. */
+    Staged stage(BlobWriter writer) {
+        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
+        try {
+            MessageDigest sha = Digest.newSha256();
+            long size;
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                java.security.DigestOutputStream out = new java.security.DigestOutputStream(
+                        new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), sha);
+                writer.writeTo(out);
+                out.flush();
+                size = ch.size();
+            }
+            return new Staged(tmp, new Blob(Digest.fromMessageDigest(sha.digest()), size));
+        } catch (IOException | RuntimeException e) {
+            new Staged(tmp, null).discard();
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot write blob: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
-        return new Blob(actual, size);
+    }
+
+    /**
+     * Syncs a staged blob and renames it under its digest (unless that blob is there already);
+     * without {@code syncDirectory} the caller makes the rename durable later.
+     */
+    void publish(Staged staged, boolean syncDirectory) {
+        try {
+            if (!has(staged.blob().digest())) {
+                AtomicFiles.fsync(staged.tmp());
+                AtomicFiles.createDirectories(root.blobs());
+                AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
+        }
     }
 
     /** Reads a whole blob and checks it against its digest: for manifests, configs and indexes. */

@@ -69,10 +69,15 @@ public final class LayerStore {
      * layer is already there, {@code dir} is deleted and the existing one kept.
      */
     public Path adopt(Digest diffId, Path dir) {
+        return adopt(diffId, dir, true);
+    }
+
+    /** As {@link #adopt(Digest, Path)}; without {@code sync} the caller makes the rename durable later. */
+    Path adopt(Digest diffId, Path dir, boolean sync) {
         Path target = path(diffId);
         try {
             AtomicFiles.createDirectories(root.layers());
-            if (!AtomicFiles.moveDirectoryIfAbsent(dir, target)) {
+            if (!AtomicFiles.moveDirectoryIfAbsent(dir, target, sync)) {
                 AtomicFiles.deleteTree(dir);
             }
         } catch (IOException e) {

@@ -143,6 +143,11 @@ public final class Store {
         return held::close;
     }
 
+    /** Writes that sync in the background, holding a session until closed; see {@link WriteBehind}. */
+    public WriteBehind writeBehind() {
+        return new WriteBehind(root, content, layers, cache);
+    }
+
     /** A write session; see {@link Store#session()}. */
     public interface Session extends AutoCloseable {
         @Override

@@ -191,4 +191,32 @@ class SolverTest {
             throw new IllegalStateException("step failed: " + step.instruction().origin().text().strip());
         })).isInstanceOf(IllegalStateException.class).hasMessage("step failed: RUN fail");
     }
+
+    @Test
+    void aFailingStageEndsTheBuildWithoutWaitingForStagesStillRunning() throws Exception {
+        String df = """
+                FROM scratch AS broken
+                RUN fail
+                FROM scratch
+                RUN until-copy-started
+                COPY --from=broken /x /x
+                """;
+        Store store = Store.open(tmp.resolve("root"));
+        BuildPlan plan = BuildPlan.create(DockerfileParser.parse(df, "Dockerfile"),
+                BuildPlan.PlanOptions.of(Map.of(), null));
+        Solver solver = new Solver(plan, new BaseImages(store, Platform.host()), Platform.host(), Progress.QUIET, 2);
+
+        assertThatThrownBy(() -> solver.solve((parent, step) -> {
+            String text = step.instruction().origin().text().strip();
+            if (text.equals("RUN fail")) {
+                throw new IllegalStateException("step failed: RUN fail");
+            }
+            if (text.equals("RUN until-copy-started")) {
+                // Never released: only the end of the build stops this step.
+                awaitCopy();
+            }
+            return parent;
+        })).isInstanceOf(IllegalStateException.class).hasMessage("step failed: RUN fail");
+        assertThat(copyStarted.getCount()).isEqualTo(1);
+    }
 }

@@ -1,0 +1,108 @@
+package dev.slipway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.slipway.image.Digest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteBehindTest {
+    @TempDir
+    Path dir;
+
+    private Store store() {
+        return new Store(new StoreRoot(dir), Clock.systemUTC());
+    }
+
+    private static CacheRecord record(Digest key, Blob blob, Digest diffId) {
+        return new CacheRecord(key, List.of(blob.digest()), List.of(diffId),
+                JsonNodeFactory.instance.objectNode().put("type", "layer"));
+    }
+
+    private List<Path> tmpEntries() throws IOException {
+        if (!Files.isDirectory(dir.resolve("tmp"))) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void afterDrainTheBlobLayerAndRecordAreAllInPlace() throws IOException {
+        Store store = store();
+        byte[] data = "layer tar".getBytes(StandardCharsets.UTF_8);
+        Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
+        Files.writeString(upper.resolve("f"), "x");
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        Blob blob;
+        Path layer;
+        try (WriteBehind writes = store.writeBehind()) {
+            blob = writes.blob(out -> out.write(data));
+            assertThat(blob).isEqualTo(new Blob(Digest.sha256(data), data.length));
+            layer = writes.adopt(blob.digest(), upper);
+            writes.record(record(key, blob, blob.digest()));
+            writes.drain();
+            assertThat(store.content().read(blob.digest())).isEqualTo(data);
+            assertThat(store.cache().get(key)).isPresent();
+        }
+        assertThat(layer).isEqualTo(store.layers().path(blob.digest()));
+        assertThat(layer.resolve("f")).hasContent("x");
+        assertThat(upper).doesNotExist();
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
+    void aBlobThatCannotBePublishedKeepsTheRecordsAfterItOffDisk() throws IOException {
+        Store store = store();
+        // blobs/ cannot be created: a file is in its way.
+        Files.createDirectories(dir.resolve("blobs"));
+        Files.writeString(dir.resolve("blobs/sha256"), "in the way");
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        WriteBehind writes = store.writeBehind();
+        Blob blob = writes.blob(out -> out.write(1));
+        writes.record(record(key, blob, blob.digest()));
+        Blob later = writes.blob(out -> out.write(2));
+        Digest laterKey = Digest.sha256("later".getBytes(StandardCharsets.UTF_8));
+        writes.record(record(laterKey, later, later.digest()));
+
+        assertThatThrownBy(writes::close).hasMessageContaining("blobs/sha256");
+        assertThat(store.cache().get(key)).isEmpty();
+        assertThat(store.cache().get(laterKey)).isEmpty();
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
+    void holdsASessionSoRecoveryLeavesItsTempFilesAlone() throws Exception {
+        Store store = store();
+        try (WriteBehind writes = store.writeBehind()) {
+            Path scratch = Files.createDirectories(dir.resolve("tmp/in-use"));
+            // Another thread, as another build in this JVM would be.
+            assertThat(CompletableFuture.supplyAsync(() -> store.recover(RuntimeLeftovers.NONE)).get()).isFalse();
+            assertThat(scratch).exists();
+            writes.drain();
+        }
+        assertThat(store.recover(RuntimeLeftovers.NONE)).isTrue();
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
+    void refusesWritesOnceClosedAndLeavesNoTempFile() throws IOException {
+        Store store = store();
+        WriteBehind writes = store.writeBehind();
+        writes.close();
+        assertThatThrownBy(() -> writes.blob(out -> out.write(1))).isInstanceOf(IllegalStateException.class);
+        assertThat(tmpEntries()).isEmpty();
+        assertThat(store.content().list()).isEmpty();
+    }
+}
