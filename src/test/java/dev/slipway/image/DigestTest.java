@@ -29,6 +29,8 @@ class DigestTest {
         assertThatThrownBy(() -> Digest.parse(EMPTY)).isInstanceOf(SlipwayException.class);
         assertThatThrownBy(() -> Digest.parse("sha256:" + EMPTY.toUpperCase())).isInstanceOf(SlipwayException.class);
         assertThatThrownBy(() -> Digest.parse("sha256:abc")).isInstanceOf(SlipwayException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:" + "g".repeat(64))).isInstanceOf(SlipwayException.class);
+        assertThatThrownBy(() -> Digest.parse("sha256:" + "0".repeat(63) + "/")).isInstanceOf(SlipwayException.class);
         assertThatThrownBy(() -> Digest.parse("md5:" + EMPTY)).hasMessageContaining("md5");
     }
 
