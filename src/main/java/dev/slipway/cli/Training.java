@@ -30,7 +30,7 @@ public final class Training {
         System.exit(run(Path.of(args[0])) ? 0 : 1);
     }
 
-    /** Runs the rehearsal in {@code dir}; false when one of its commands failed. */
+    /** Runs the rehearsal in {@code dir}; false as soon as one of its commands fails. */
     static boolean run(Path dir) {
         Path base = dir.resolve("base");
         Path app = dir.resolve("app");
@@ -61,13 +61,15 @@ public final class Training {
                 List.of("images"),
                 List.of("inspect", "slipway-training-app:1"),
                 List.of("save", "-o", dir.resolve("app.tar").toString(), "slipway-training-app:1"));
-        boolean ok = true;
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(List.of("--root", root));
             args.addAll(command);
-            ok &= Main.run(args.toArray(String[]::new)) == 0;
+            // Stop at the first failure: a build on a base that failed to build would try to pull it.
+            if (Main.run(args.toArray(String[]::new)) != 0) {
+                return false;
+            }
         }
-        return ok;
+        return true;
     }
 
     private static void write(Path file, String text) throws IOException {
