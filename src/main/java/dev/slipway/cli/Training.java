@@ -12,8 +12,9 @@ import java.util.List;
  * ({@code -XX:ArchiveClassesAtExit}): the commands whose start-up matters most, in one JVM, so
  * that the archive holds what each of them loads. A cold build of a base image, a build on top of
  * it and the same build again (every step cached: the path of a warm rebuild, with the base
- * image's config read and the cache records looked up), then {@code images}, {@code inspect}
- * and {@code save}. Nothing runs in a container and nothing leaves the machine, so it works
+ * image's config read and the cache records looked up), then {@code images}, {@code inspect},
+ * {@code save}, and a {@code push} and a {@code pull} through a registry inside this process
+ * ({@link TrainingRegistry}). Nothing runs in a container and nothing leaves the machine, so it works
  * wherever Slipway can build a COPY-only image; RUN steps are not rehearsed (a cached RUN loads
  * its few classes from the jar).
  */
@@ -62,14 +63,34 @@ public final class Training {
                 List.of("inspect", "slipway-training-app:1"),
                 List.of("save", "-o", dir.resolve("app.tar").toString(), "slipway-training-app:1"));
         for (List<String> command : commands) {
-            List<String> args = new ArrayList<>(List.of("--root", root));
-            args.addAll(command);
             // Stop at the first failure: a build on a base that failed to build would try to pull it.
-            if (Main.run(args.toArray(String[]::new)) != 0) {
+            if (!slipway(root, command)) {
                 return false;
             }
         }
+        rehearseRegistry(root, dir);
         return true;
+    }
+
+    /**
+     * A push and a pull through a {@link TrainingRegistry}. Not a condition of the archive: where no
+     * loopback port can be had, it still holds everything else.
+     */
+    private static void rehearseRegistry(String root, Path dir) {
+        try (TrainingRegistry registry = TrainingRegistry.start()) {
+            String remote = registry.host() + "/training/app:1";
+            if (slipway(root, List.of("push", "slipway-training-app:1", remote))) {
+                slipway(dir.resolve("pulled").toString(), List.of("pull", remote));
+            }
+        } catch (IOException e) {
+            System.err.println("training: no registry to rehearse push and pull against: " + e.getMessage());
+        }
+    }
+
+    private static boolean slipway(String root, List<String> command) {
+        List<String> args = new ArrayList<>(List.of("--root", root));
+        args.addAll(command);
+        return Main.run(args.toArray(String[]::new)) == 0;
     }
 
     private static void write(Path file, String text) throws IOException {

@@ -24,6 +24,13 @@ class TrainingTest {
         assertThat(store.references().get(ImageReference.parse("slipway-training-base"))).isPresent();
         assertThat(store.references().get(ImageReference.parse("slipway-training-app:1"))).isPresent();
         assertThat(dir.resolve("app.tar")).isNotEmptyFile();
+        Store pulled = Store.open(dir.resolve("pulled"));
+        assertThat(pulled.references().list().keySet()).as("the image pushed to the in-process registry, pulled back")
+                .singleElement().asString().endsWith("/training/app:1");
+        dev.slipway.image.Digest config = store.references().get(ImageReference.parse("slipway-training-app:1"))
+                .map(t -> dev.slipway.image.ImageJson.readManifest(store.content().read(t.target())).config().digest())
+                .orElseThrow();
+        assertThat(pulled.content().has(config)).as("the same image: its config came back").isTrue();
     }
 
     @Test
