@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -31,9 +32,11 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -63,6 +66,10 @@ public final class FileCopier {
     private static final int S_IFIFO = 0010000;
     private static final int S_IFCHR = 0020000;
     private static final int S_IFBLK = 0060000;
+    /** Fewer files than this are written on the calling thread alone. */
+    private static final int PARALLEL_FILES = 64;
+    /** What {@link Run#applyMeta} compares before changing anything. */
+    private static final String META = "unix:mode,uid,gid,lastModifiedTime,lastAccessTime";
 
     /** Numeric owner of what a copy writes. */
     public record Owner(int uid, int gid) {
@@ -75,24 +82,31 @@ public final class FileCopier {
     private HttpClient http;
     /** Wall-clock nanoseconds since the epoch; decides which files are old enough to memoize. */
     private final LongSupplier clock;
+    private final Parallel parallel;
 
     public FileCopier() {
         this(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30)).build(), FileCopier::wallClock);
+                .connectTimeout(Duration.ofSeconds(30)).build(), FileCopier::wallClock, Parallel.forCores());
     }
 
     public FileCopier(HttpClient http) {
-        this(() -> http, FileCopier::wallClock);
+        this(() -> http, FileCopier::wallClock, Parallel.forCores());
     }
 
     /** For tests: a copier that sees the time as {@code clock} says. */
     FileCopier(LongSupplier clock) {
-        this(() -> HttpClient.newHttpClient(), clock);
+        this(() -> HttpClient.newHttpClient(), clock, Parallel.forCores());
     }
 
-    private FileCopier(Supplier<HttpClient> newHttp, LongSupplier clock) {
+    /** For tests: a copier that writes files on {@code threads} threads. */
+    FileCopier(int threads) {
+        this(() -> HttpClient.newHttpClient(), FileCopier::wallClock, new Parallel(threads));
+    }
+
+    private FileCopier(Supplier<HttpClient> newHttp, LongSupplier clock, Parallel parallel) {
         this.newHttp = newHttp;
         this.clock = clock;
+        this.parallel = parallel;
     }
 
     private static long wallClock() {
@@ -259,6 +273,10 @@ public final class FileCopier {
         Files.setAttribute(p, "unix:gid", o.gid(), NOFOLLOW);
     }
 
+    /** One entry to write: its source, where it goes and the source's attributes. */
+    private record Entry(Path src, Path target, Map<String, Object> attrs) {
+    }
+
     /** One source path selected for copying. */
     private record Item(String name, String real, String frame, boolean wholeEntry) {
     }
@@ -274,6 +292,10 @@ public final class FileCopier {
         private Owner owner;
         private DestTree dest;
         private StatMemo memo;
+        /** Files, links and special files of the item being copied, written by {@link #finishItem}. */
+        private final List<Entry> leaves = new ArrayList<>();
+        /** Directories of the item being copied, deepest first, whose metadata waits for their contents. */
+        private final List<Entry> directories = new ArrayList<>();
 
         Run(CopyRequest req, SourceTree tree) {
             this.req = req;
@@ -374,22 +396,21 @@ public final class FileCopier {
         }
 
         private void copyItem(Item item) throws IOException {
-            Map<String, Object> a = stat(tree.host(item.real()));
+            Path src = tree.host(item.real());
+            Map<String, Object> a = stat(src);
             int type = (int) a.get("mode") & S_IFMT;
             if (req.parents()) {
                 copyWithParents(item, type);
+            } else if (req.add() && !Boolean.FALSE.equals(req.unpack()) && type == S_IFREG
+                    && ArchiveUnpacker.isArchive(src)) {
+                ArchiveUnpacker.unpack(src, dest.dir(destAbs));
                 return;
-            }
-            if (req.add() && !Boolean.FALSE.equals(req.unpack()) && type == S_IFREG
-                    && ArchiveUnpacker.isArchive(tree.host(item.real()))) {
-                ArchiveUnpacker.unpack(tree.host(item.real()), dest.dir(destAbs));
-                return;
-            }
-            if (type == S_IFDIR) {
+            } else if (type == S_IFDIR) {
                 copyChildren(item.real(), "", dest.dir(destAbs));
             } else {
-                copyEntry(item.real(), "", fileTarget(item.name()));
+                copyEntry(src, item.real(), "", fileTarget(item.name()), a);
             }
+            finishItem();
         }
 
         /** --parents: the path below the pivot is recreated under dest, its directories mirroring the source's. */
@@ -429,42 +450,117 @@ public final class FileCopier {
             }
         }
 
-        /** Copies one entry (a whole tree for a directory) to exactly {@code target}. */
         private void copyEntry(String real, String frame, Path target) throws IOException {
             Path src = tree.host(real);
-            Map<String, Object> a = stat(src);
-            int mode = (int) a.get("mode");
-            BasicFileAttributes existing = RootPath.lstat(target);
-            switch (mode & S_IFMT) {
-                case S_IFDIR -> {
-                    ensureDirectory(target);
-                    copyChildren(real, frame, target);
-                    applyMeta(target, a, false);
-                    return;
-                }
-                case S_IFREG -> {
-                    if (existing != null && existing.isDirectory()) {
-                        throw new SlipwayException("cannot replace directory " + display(target) + " with a file");
+            copyEntry(src, real, frame, target, stat(src));
+        }
+
+        /**
+         * Copies one entry (a whole tree for a directory) to exactly {@code target}. Directories
+         * are made at once; everything else is queued for {@link #finishItem}, and so is each
+         * directory's metadata, which must come after its contents (they change its mtime).
+         */
+        private void copyEntry(Path src, String real, String frame, Path target, Map<String, Object> a) throws IOException {
+            int type = (int) a.get("mode") & S_IFMT;
+            if (type == S_IFDIR) {
+                ensureDirectory(target);
+                copyChildren(real, frame, target);
+                directories.add(new Entry(src, target, a));
+            } else if (type == S_IFREG || type == S_IFLNK || type == S_IFIFO || type == S_IFCHR || type == S_IFBLK) {
+                leaves.add(new Entry(src, target, a)); // sockets are not copied
+            }
+        }
+
+        /**
+         * Writes the queued files, links and special files, then gives the directories their
+         * metadata, deepest first. Many files are written on several threads (each file is a
+         * handful of system calls, most of the cost of a large COPY), one directory per thread at
+         * a time and in name order within it: the order in which a directory's entries are created
+         * is the order some file systems list them in, which RUN steps may see.
+         */
+        private void finishItem() throws IOException {
+            try {
+                if (leaves.size() < PARALLEL_FILES) {
+                    for (Entry e : leaves) {
+                        copyLeaf(e);
                     }
-                    Path tmp = Files.createTempFile(target.getParent(), ".slipway-copy", null);
-                    Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    place(tmp, target);
+                } else {
+                    Map<Path, List<Entry>> byDir = new LinkedHashMap<>();
+                    for (Entry e : leaves) {
+                        byDir.computeIfAbsent(e.target().getParent(), d -> new ArrayList<>()).add(e);
+                    }
+                    parallel.run(List.copyOf(byDir.values()), dir -> {
+                        for (Entry e : dir) {
+                            copyLeaf(e);
+                        }
+                    });
                 }
+                for (Entry d : directories) {
+                    applyMeta(d.target(), d.attrs(), false);
+                }
+            } finally {
+                leaves.clear();
+                directories.clear();
+            }
+        }
+
+        private void copyLeaf(Entry e) throws IOException {
+            Map<String, Object> a = e.attrs();
+            int mode = (int) a.get("mode");
+            Path target = e.target();
+            switch (mode & S_IFMT) {
+                case S_IFREG -> copyFile(e.src(), target, a);
                 case S_IFLNK -> {
-                    removeNonDirectory(target, existing);
-                    Files.createSymbolicLink(target, Files.readSymbolicLink(src));
+                    removeNonDirectory(target);
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(e.src()));
                     applyMeta(target, a, true);
-                    return;
-                }
-                case S_IFIFO, S_IFCHR, S_IFBLK -> {
-                    removeNonDirectory(target, existing);
-                    mknod(target, mode, ((Number) a.get("rdev")).longValue());
                 }
                 default -> {
-                    return; // sockets are not copied
+                    removeNonDirectory(target);
+                    mknod(target, mode, ((Number) a.get("rdev")).longValue());
+                    applyMeta(target, a, false);
                 }
             }
-            applyMeta(target, a, false);
+        }
+
+        /**
+         * A regular file is written straight to its target when nothing is there (the common case:
+         * a COPY into a fresh snapshot), else next to it and renamed over it. The copy takes the
+         * source's owner, mode, times (to the microsecond) and user xattrs through its open file;
+         * {@link #applyMeta} then changes only what still differs from what the COPY asks for.
+         */
+        private void copyFile(Path src, Path target, Map<String, Object> a) throws IOException {
+            try {
+                Files.copy(src, target, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
+                applyMeta(target, a, false);
+                return;
+            } catch (FileAlreadyExistsException e) {
+                if (Files.isDirectory(target, NOFOLLOW)) {
+                    throw new SlipwayException("cannot replace directory " + display(target) + " with a file");
+                }
+            }
+            Path tmp = stagingCopy(src, target);
+            try {
+                applyMeta(tmp, a, false);
+                place(tmp, target);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+
+        /** A copy of {@code src} under a fresh hidden name beside {@code target}. */
+        private Path stagingCopy(Path src, Path target) throws IOException {
+            for (int attempt = 0; ; attempt++) {
+                Path tmp = target.resolveSibling(".slipway-copy-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+                try {
+                    Files.copy(src, tmp, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
+                    return tmp;
+                } catch (FileAlreadyExistsException e) {
+                    if (attempt == 100) {
+                        throw e;
+                    }
+                }
+            }
         }
 
         private void ensureDirectory(Path target) throws IOException {
@@ -476,7 +572,8 @@ public final class FileCopier {
             }
         }
 
-        private void removeNonDirectory(Path target, BasicFileAttributes existing) throws IOException {
+        private void removeNonDirectory(Path target) throws IOException {
+            BasicFileAttributes existing = RootPath.lstat(target);
             if (existing != null) {
                 if (existing.isDirectory()) {
                     throw new SlipwayException("cannot replace directory " + display(target));
@@ -489,17 +586,35 @@ public final class FileCopier {
             return target.getFileName() == null ? "/" : target.getFileName().toString();
         }
 
-        /** Owner first: chown clears setuid and setgid, which the mode then restores. */
+        /**
+         * Gives {@code target} the owner, mode and times the COPY asks for, changing only what
+         * differs (each change is a system call that dirties the inode). Owner first: chown clears
+         * setuid and setgid, which the mode then restores.
+         */
         private void applyMeta(Path target, Map<String, Object> a, boolean symlink) throws IOException {
-            Owner source = tree.isContext() ? Owner.ROOT : new Owner((int) a.get("uid"), (int) a.get("gid"));
-            setOwner(target, ownerOr(source));
-            int mode = (int) a.get("mode");
-            if (!symlink) {
-                int perm = chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
-                Files.setAttribute(target, "unix:mode", perm, NOFOLLOW);
+            Map<String, Object> now = Files.readAttributes(target, META, NOFOLLOW);
+            Owner want = ownerOr(tree.isContext() ? Owner.ROOT : new Owner((int) a.get("uid"), (int) a.get("gid")));
+            boolean chowned = false;
+            if ((int) now.get("uid") != want.uid()) {
+                Files.setAttribute(target, "unix:uid", want.uid(), NOFOLLOW);
+                chowned = true;
             }
-            Files.getFileAttributeView(target, BasicFileAttributeView.class, NOFOLLOW)
-                    .setTimes((FileTime) a.get("lastModifiedTime"), (FileTime) a.get("lastAccessTime"), null);
+            if ((int) now.get("gid") != want.gid()) {
+                Files.setAttribute(target, "unix:gid", want.gid(), NOFOLLOW);
+                chowned = true;
+            }
+            if (!symlink) {
+                int mode = (int) a.get("mode");
+                int perm = chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
+                if (perm != ((int) now.get("mode") & 07777) || (chowned && (perm & 06000) != 0)) {
+                    Files.setAttribute(target, "unix:mode", perm, NOFOLLOW);
+                }
+            }
+            FileTime mtime = (FileTime) a.get("lastModifiedTime");
+            FileTime atime = (FileTime) a.get("lastAccessTime");
+            if (!mtime.equals(now.get("lastModifiedTime")) || !atime.equals(now.get("lastAccessTime"))) {
+                Files.getFileAttributeView(target, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, atime, null);
+            }
         }
 
         private void download(String url) throws IOException {

@@ -42,8 +42,8 @@ public final class LayerCommitter {
         try {
             List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(upperDir)
                     : TreeScanner.scanOverlayUpper(upperDir, xattrs);
-            // Straight into the store: no temporary tar to write, read back and copy.
-            Blob blob = writes.blob(out -> new LayerWriter(epoch).write(entries, out));
+            // Straight into the store, which hashes it: no temporary tar, and one hash, not two.
+            Blob blob = writes.blob(out -> new LayerWriter(epoch).writeUnhashed(entries, out));
             Digest diffId = blob.digest();
             return new LayerDir(diffId, writes.adopt(diffId, upperDir),
                     new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));

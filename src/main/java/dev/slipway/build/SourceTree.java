@@ -94,6 +94,11 @@ final class SourceTree {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String name = p.getFileName().toString();
                 String rel = dirRel.isEmpty() ? name : dirRel + "/" + name;
+                if (!context || !ignore.excludes(rel)) {
+                    out.add(name);
+                    continue;
+                }
+                // Only an excluded entry needs its type: a directory may hold re-included files.
                 BasicFileAttributes a = lstat(rel);
                 if (a != null && isVisible(rel, a)) {
                     out.add(name);

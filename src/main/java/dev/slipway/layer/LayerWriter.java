@@ -53,18 +53,26 @@ public final class LayerWriter {
 
     /** Writes the whole tar, end-of-archive marker included. Does not close {@code out}. */
     public Written write(Collection<LayerEntry> entries, OutputStream out) throws IOException {
+        DigestingOutputStream digesting = new DigestingOutputStream(out);
+        writeUnhashed(entries, digesting);
+        return new Written(digesting.digest(), digesting.count());
+    }
+
+    /**
+     * Writes the same tar as {@link #write} without hashing it: for a destination that hashes
+     * what it stores anyway (the content store), so the layer is hashed once, not twice.
+     */
+    public void writeUnhashed(Collection<LayerEntry> entries, OutputStream out) throws IOException {
         List<LayerEntry> sorted = new ArrayList<>(entries);
         sorted.sort((a, b) -> LayerPaths.ORDER.compare(a.path(), b.path()));
         check(sorted);
-        DigestingOutputStream digesting = new DigestingOutputStream(out);
-        OutputStream buffered = new BufferedOutputStream(digesting, 1 << 16);
+        OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
         byte[] copyBuffer = new byte[1 << 16];
         for (LayerEntry entry : sorted) {
             writeEntry(entry, buffered, copyBuffer);
         }
         buffered.write(new byte[2 * BLOCK]);
         buffered.flush();
-        return new Written(digesting.digest(), digesting.count());
     }
 
     private static void check(List<LayerEntry> sorted) {

@@ -2,12 +2,10 @@ package dev.slipway.layer;
 
 import dev.slipway.SlipwayException;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,26 +69,7 @@ public final class TreeScanner {
             throw new SlipwayException("not a directory: " + root);
         }
         List<Scanned> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(root)) {
-                    found.add(read(root, dir));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                found.add(read(root, file));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                throw exc;
-            }
-        });
+        walk(root, root, found);
         found.sort((a, b) -> LayerPaths.ORDER.compare(a.rel, b.rel));
 
         List<LayerEntry> entries = new ArrayList<>(found.size());
@@ -137,6 +116,19 @@ public final class TreeScanner {
         }
         entries.sort((a, b) -> LayerPaths.ORDER.compare(a.path(), b.path()));
         return entries;
+    }
+
+    /** Adds everything under {@code dir}, one lstat per entry (a file-tree walker takes two). */
+    private static void walk(Path root, Path dir, List<Scanned> found) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                Scanned s = read(root, p);
+                found.add(s);
+                if ((s.mode & S_IFMT) == S_IFDIR) {
+                    walk(root, p, found);
+                }
+            }
+        }
     }
 
     private record Scanned(Path path, String rel, int mode, long uid, long gid, long size, long mtime, long dev, long ino,

@@ -67,7 +67,7 @@ public final class ImageImporter {
         Path spool = AtomicFiles.tempName(store.root().tmp(), "import-spool");
         try (Store.Session session = store.session()) {
             List<LayerEntry> entries = spool(request.rootfs(), spool);
-            Blob layer = store.content().write(out -> new LayerWriter().write(entries, out));
+            Blob layer = store.content().write(out -> new LayerWriter().writeUnhashed(entries, out));
             String created = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
             String comment = request.message() != null && !request.message().isEmpty()
                     ? request.message() : "Imported from " + request.source();
