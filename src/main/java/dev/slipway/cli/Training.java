@@ -31,7 +31,7 @@ public final class Training {
         System.exit(run(Path.of(args[0])) ? 0 : 1);
     }
 
-    /** Runs the rehearsal in {@code dir}; false when one of its commands failed. */
+    /** Runs the rehearsal in {@code dir}; false as soon as one of its commands fails. */
     static boolean run(Path dir) {
         Path base = dir.resolve("base");
         Path app = dir.resolve("app");
@@ -62,12 +62,14 @@ public final class Training {
                 List.of("images"),
                 List.of("inspect", "slipway-training-app:1"),
                 List.of("save", "-o", dir.resolve("app.tar").toString(), "slipway-training-app:1"));
-        boolean ok = true;
         for (List<String> command : commands) {
-            ok &= slipway(root, command);
+            // Stop at the first failure: a build on a base that failed to build would try to pull it.
+            if (!slipway(root, command)) {
+                return false;
+            }
         }
         rehearseRegistry(root, dir);
-        return ok;
+        return true;
     }
 
     /**

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.Store;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -31,10 +34,20 @@ class TrainingTest {
     }
 
     @Test
-    void aFailingCommandFailsTheRehearsal() throws Exception {
+    void stopsAtTheFirstFailingCommand() throws Exception {
         // A file where the store's directory should be: no command can open the store.
         Files.writeString(dir.resolve("root"), "not a directory");
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        boolean ok;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            ok = Training.run(dir);
+        } finally {
+            System.setErr(original);
+        }
 
-        assertThat(Training.run(dir)).isFalse();
+        assertThat(ok).isFalse();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error: "))).hasSize(1);
     }
 }
