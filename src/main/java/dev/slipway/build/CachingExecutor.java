@@ -95,7 +95,12 @@ final class CachingExecutor implements StepExecutor {
             throw e;
         } catch (RuntimeException e) {
             SlipwayException located = steps.located(step, e);
-            progress.error(n, located.getMessage());
+            if (Thread.currentThread().isInterrupted()) {
+                // Stopped by the solver because another stage failed; that failure is the build's error.
+                progress.canceled(n);
+            } else {
+                progress.error(n, located.getMessage());
+            }
             throw located;
         }
     }

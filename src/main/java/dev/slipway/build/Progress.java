@@ -28,6 +28,14 @@ public interface Progress extends AutoCloseable {
 
     void error(int step, String message);
 
+    /**
+     * Ends a step stopped because another stage failed, as BuildKit's {@code #7 CANCELED}: the
+     * build's error is that other stage's, reported there.
+     */
+    default void canceled(int step) {
+        error(step, "canceled");
+    }
+
     /** A note that belongs to no step (a warning, the image id). */
     void note(String message);
 
@@ -72,6 +80,10 @@ public interface Progress extends AutoCloseable {
 
         @Override
         public void error(int step, String message) {
+        }
+
+        @Override
+        public void canceled(int step) {
         }
 
         @Override
@@ -122,6 +134,12 @@ public interface Progress extends AutoCloseable {
         @Override
         public void error(int step, String message) {
             print("#" + step + " ERROR: " + message);
+            print("");
+        }
+
+        @Override
+        public void canceled(int step) {
+            print("#" + step + " CANCELED");
             print("");
         }
 

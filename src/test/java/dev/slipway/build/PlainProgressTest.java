@@ -44,6 +44,17 @@ class PlainProgressTest {
     }
 
     @Test
+    void aCanceledStepEndsWithBuildkitsCanceledLineAndNoErrorOfItsOwn() {
+        StringWriter out = new StringWriter();
+        try (Progress p = Progress.plain(new PrintWriter(out))) {
+            int run = p.start("[slow 2/2] RUN sleep 60");
+            p.canceled(run);
+        }
+        assertThat(out.toString().replace(System.lineSeparator(), "\n"))
+                .isEqualTo("#1 [slow 2/2] RUN sleep 60\n#1 CANCELED\n\n");
+    }
+
+    @Test
     void transfersPrintOneLineForEachBlobDoneAsPullPrintsThem() {
         StringWriter out = new StringWriter();
         try (Progress p = Progress.plain(new PrintWriter(out))) {

@@ -65,6 +65,30 @@ class BuildRunCommandTest {
     }
 
     @Test
+    void aFailingStageCancelsTheStepsOfOthersAsBuildkitPrintsIt() throws Exception {
+        Path ctx = Files.createDirectories(tmp.resolve("cancel"));
+        Files.writeString(ctx.resolve("Dockerfile"), """
+                FROM busybox:cli AS slow
+                RUN sleep 60
+                FROM busybox:cli AS bad
+                RUN sleep 1; exit 3
+                FROM busybox:cli
+                COPY --from=slow /bin/busybox /a
+                COPY --from=bad /bin/busybox /b
+                """);
+        long start = System.nanoTime();
+        CliRun b = slipway("build", "--progress", "plain", "--jobs", "2", ctx.toString());
+        assertThat(b.exit()).isEqualTo(1);
+        assertThat((System.nanoTime() - start) / 1_000_000_000).as("seconds until the build ended").isLessThan(50);
+        assertThat(b.err()).containsPattern("(?m)^#(\\d+) \\[slow 2/2\\] RUN sleep 60$")
+                .containsPattern("(?m)^#\\d+ CANCELED$")
+                .contains("error: Dockerfile:4: process \"/bin/sh -c sleep 1; exit 3\" did not complete successfully: exit code: 3")
+                .doesNotContain("step interrupted");
+        String slowStep = b.err().replaceAll("(?s).*?#(\\d+) \\[slow 2/2\\] RUN sleep 60.*", "$1");
+        assertThat(b.err()).containsPattern("(?m)^#" + slowStep + " CANCELED$");
+    }
+
+    @Test
     void aFailingBuildIsOneErrorLineAndTagsNothing() throws Exception {
         Path ctx = Files.createDirectories(tmp.resolve("bad"));
         Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox:cli\nRUN echo oops; exit 4\n");

@@ -115,6 +115,14 @@ public final class TtyProgress extends LiveView implements Progress {
         settled.add(Line.full("ERROR: " + message, Line.Style.RED));
     }
 
+    @Override
+    public synchronized void canceled(int step) {
+        Running r = end(step);
+        if (r != null) {
+            settled.add(Line.of("=> CANCELED " + r.label, seconds(now() - r.since), Line.Style.YELLOW));
+        }
+    }
+
     /** A note; after {@link #close()} it is printed at once, below the final frame (the build's summary). */
     @Override
     public synchronized void note(String message) {

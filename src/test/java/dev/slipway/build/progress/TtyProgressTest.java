@@ -139,6 +139,19 @@ class TtyProgressTest {
     }
 
     @Test
+    void aCanceledStepSettlesAsCanceledWithoutAnErrorOfItsOwn() {
+        TtyProgress p = view(false);
+        int n = p.start("[slow 2/2] RUN sleep 60");
+        p.output(n, "zzz");
+        advance(500);
+        p.canceled(n);
+        p.close();
+        List<String> rows = rows();
+        assertThat(rows.get(0)).startsWith("=> CANCELED [slow 2/2] RUN sleep 60").endsWith("0.5s");
+        assertThat(rows).noneMatch(r -> r.startsWith("ERROR"));
+    }
+
+    @Test
     void theFinalFrameStaysAndWhatIsPrintedAfterGoesBelowIt() {
         TtyProgress p = view(false);
         int a = p.start("[1/2] FROM busybox");
