@@ -194,15 +194,20 @@ class RegistryFaultTest {
         assertConsistent(target);
     }
 
-    @Test
-    void droppedConnectionResumesWithARangeRequest() throws IOException {
+    /** A registry that sends half the layer on its first GET, then drops the connection; later GETs work. */
+    private HttpServer droppingTheFirstLayerGetHalfway() throws IOException {
         AtomicInteger layerGets = new AtomicInteger();
-        HttpServer server = fake(0, (ex, d, content) -> {
+        return fake(0, (ex, d, content) -> {
             if (d.equals(layer.digest()) && layerGets.getAndIncrement() == 0) {
                 half(ex, content);
             }
             return false;
         }, null);
+    }
+
+    @Test
+    void droppedConnectionResumesWithARangeRequest() throws IOException {
+        HttpServer server = droppingTheFirstLayerGetHalfway();
         Store target = target();
         RegistryClient.PullResult r = client().pull(ref(server), Platform.host(), target);
         assertThat(r.manifestDigest()).isEqualTo(manifestDigest);
@@ -218,13 +223,7 @@ class RegistryFaultTest {
 
     @Test
     void pullReportsTheBytesOfEachBlobAsTheyArriveAcrossAResume() throws IOException {
-        AtomicInteger layerGets = new AtomicInteger();
-        HttpServer server = fake(0, (ex, d, content) -> {
-            if (d.equals(layer.digest()) && layerGets.getAndIncrement() == 0) {
-                half(ex, content);
-            }
-            return false;
-        }, null);
+        HttpServer server = droppingTheFirstLayerGetHalfway();
         List<String> events = new CopyOnWriteArrayList<>();
         Map<String, Long> done = new ConcurrentHashMap<>();
         TransferListener listener = new TransferListener() {
@@ -249,7 +248,7 @@ class RegistryFaultTest {
                 listener).pull(ref(server), Platform.host(), target());
         assertThat(events).containsSubsequence(layer.digest() + " Downloading " + LAYER_SIZE,
                 layer.digest() + " DOWNLOADED after " + LAYER_SIZE);
-        assertThat(layerGets).hasValue(2);
+        assertThat(gets.stream().filter(g -> g.digest().equals(layer.digest()))).as("layer GETs").hasSize(2);
     }
 
     @Test
