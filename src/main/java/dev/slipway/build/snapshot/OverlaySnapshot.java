@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** An overlayfs mount: lowerdirs = the parent's layers, upperdir = the step's new layer. */
 final class OverlaySnapshot implements Snapshot {
@@ -29,24 +30,26 @@ final class OverlaySnapshot implements Snapshot {
     private final Path area;
     private final Path upper;
     private final Path merged;
+    private final Consumer<Path> remover;
     private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
     private Map<String, SortedMap<String, byte[]>> xattrs;
     private boolean mounted;
     private boolean committed;
     private boolean closed;
 
-    private OverlaySnapshot(List<Path> lowers, Path area) {
+    private OverlaySnapshot(List<Path> lowers, Path area, Consumer<Path> remover) {
         this.lowers = lowers;
+        this.remover = remover;
         this.area = area;
         this.upper = area.resolve("upper");
         this.merged = area.resolve("merged");
     }
 
-    static OverlaySnapshot mount(List<Path> lowers, Path area) {
+    static OverlaySnapshot mount(List<Path> lowers, Path area, Consumer<Path> remover) {
         if (lowers.size() > MAX_LOWERS) {
             throw new SlipwayException("too many layers for overlayfs: " + lowers.size() + " (at most " + MAX_LOWERS + ")");
         }
-        OverlaySnapshot s = new OverlaySnapshot(lowers, area);
+        OverlaySnapshot s = new OverlaySnapshot(lowers, area, remover);
         try {
             Files.createDirectories(s.upper);
             Files.createDirectories(area.resolve("work"));
@@ -222,12 +225,12 @@ final class OverlaySnapshot implements Snapshot {
         }
         closed = true;
         unmount();
-        HostCommand.deleteTree(area.resolve("work"));
-        HostCommand.deleteTree(merged);
-        HostCommand.deleteTree(area.resolve("l"));
-        HostCommand.deleteTree(area.resolve("empty"));
+        remover.accept(area.resolve("work"));
+        remover.accept(merged);
+        remover.accept(area.resolve("l"));
+        remover.accept(area.resolve("empty"));
         if (!committed) {
-            HostCommand.deleteTree(upper);
+            remover.accept(upper);
         }
     }
 }
