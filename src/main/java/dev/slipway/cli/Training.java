@@ -12,7 +12,7 @@ import java.util.List;
  * ({@code -XX:ArchiveClassesAtExit}): the commands whose start-up matters most, in one JVM, so
  * that the archive holds what each of them loads. A cold build of a base image, a build on top of
  * it and the same build again (every step cached: the path of a warm rebuild, with the base
- * image's config read and the cache records looked up), then {@code images}, {@code inspect},
+ * image's config read and the cache records looked up), then {@code --version}, {@code images}, {@code inspect},
  * {@code save}, and a {@code push} and a {@code pull} through a registry inside this process
  * ({@link TrainingRegistry}). Nothing runs in a container and nothing leaves the machine, so it works
  * wherever Slipway can build a COPY-only image; RUN steps are not rehearsed (a cached RUN loads
@@ -59,6 +59,7 @@ public final class Training {
                 List.of("build", "--progress", "plain", "-t", "slipway-training-base", base.toString()),
                 List.of("build", "--progress", "plain", "-t", "slipway-training-app:1", app.toString()),
                 List.of("build", "-q", "-t", "slipway-training-app:1", app.toString()),
+                List.of("--version"),
                 List.of("images"),
                 List.of("inspect", "slipway-training-app:1"),
                 List.of("save", "-o", dir.resolve("app.tar").toString(), "slipway-training-app:1"));

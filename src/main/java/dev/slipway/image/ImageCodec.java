@@ -54,7 +54,35 @@ final class ImageCodec {
         if (value instanceof Platform p) {
             return platform(p);
         }
+        if (value instanceof ImageConfig.ContainerConfig c) {
+            return containerConfig(c);
+        }
+        if (value instanceof Map<?, ?> map) {
+            return stringMap(map);
+        }
         return null;
+    }
+
+    /**
+     * A map whose keys are strings and whose values are strings or such maps (a docker-archive's
+     * {@code repositories}, an {@code oci-layout}); null for any other map.
+     */
+    private static ObjectNode stringMap(Map<?, ?> map) {
+        ObjectNode n = NODES.objectNode();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                return null;
+            }
+            ObjectNode inner = e.getValue() instanceof Map<?, ?> m ? stringMap(m) : null;
+            if (e.getValue() instanceof String text) {
+                n.put(key, text);
+            } else if (inner != null) {
+                n.set(key, inner);
+            } else {
+                return null;
+            }
+        }
+        return n;
     }
 
     /** {@code tree} as a {@code type} when it is an image document in plain form; null when Jackson must bind it. */

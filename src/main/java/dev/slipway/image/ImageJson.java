@@ -51,14 +51,21 @@ public final class ImageJson {
         }
     }
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.ALWAYS));
+    /**
+     * Data binding, only for what {@link ImageCodec} leaves to it (and as its reference in tests):
+     * created on first use, since an {@code ObjectMapper} costs a short command more than its work
+     * (see {@link JsonTrees}).
+     */
+    private static final class Binding {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                        JsonInclude.Include.ALWAYS));
+    }
 
     private ImageJson() {
     }
@@ -66,17 +73,28 @@ public final class ImageJson {
     /** The canonical bytes of a model record, a {@link JsonNode}, a map or a list. */
     public static byte[] write(Object value) {
         JsonNode tree = value instanceof JsonNode node ? node : ImageCodec.toTree(value);
-        return writeTree(tree != null ? tree : MAPPER.valueToTree(value));
+        return writeTree(tree != null ? tree : Binding.MAPPER.valueToTree(value));
+    }
+
+    /** The tree of a model record, a map or a list, as Jackson's {@code valueToTree} makes it. */
+    public static JsonNode tree(Object value) {
+        JsonNode tree = ImageCodec.toTree(value);
+        return tree != null ? tree : Binding.MAPPER.valueToTree(value);
     }
 
     /** {@link #write} through Jackson's data binding only: the reference {@link ImageCodec} is tested against. */
     static byte[] writeBound(Object value) {
-        return writeTree(MAPPER.valueToTree(value));
+        return writeTree(treeBound(value));
+    }
+
+    /** {@link #tree} through Jackson's data binding only. */
+    static JsonNode treeBound(Object value) {
+        return Binding.MAPPER.valueToTree(value);
     }
 
     private static byte[] writeTree(JsonNode tree) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator gen = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator gen = JsonTrees.generator(out)) {
             writeCanonical(tree, gen);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -131,7 +149,7 @@ public final class ImageJson {
     }
 
     public static ObjectNode emptyObject() {
-        return MAPPER.createObjectNode();
+        return JsonNodeFactory.withExactBigDecimals(true).objectNode();
     }
 
     /** The kind of document a parsed JSON value is; a {@link SlipwayException} when it is none. */
@@ -193,7 +211,7 @@ public final class ImageJson {
 
     private static JsonNode readTree(byte[] bytes, String what) {
         try {
-            JsonNode tree = MAPPER.readTree(bytes);
+            JsonNode tree = JsonTrees.readStrict(bytes);
             if (tree == null || tree.isMissingNode()) {
                 throw new SlipwayException("invalid " + what + ": empty document");
             }
@@ -220,7 +238,7 @@ public final class ImageJson {
     /** {@code tree} as a {@code type} through Jackson's data binding only (see {@link ImageCodec}). */
     static <T> T bind(JsonNode tree, Class<T> type, String what) {
         try {
-            return MAPPER.treeToValue(tree, type);
+            return Binding.MAPPER.treeToValue(tree, type);
         } catch (JacksonException e) {
             throw invalid(e, what);
         } catch (IllegalArgumentException e) {
@@ -263,7 +281,7 @@ public final class ImageJson {
             }
             gen.writeEndArray();
         } else {
-            MAPPER.writeTree(gen, node);
+            JsonTrees.writeScalar(node, gen);
         }
     }
 }

@@ -75,6 +75,7 @@ final class RegistryTransport {
                             .followRedirects(HttpClient.Redirect.NEVER)
                             .sslContext(tls ? TlsContexts.create(config.caCerts()) : TlsContexts.none())
                             .build();
+                    SelectorThreads.stopAtExit(c);
                     if (tls) {
                         tlsClient = c;
                     } else {

@@ -1,11 +1,12 @@
 package dev.slipway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
+import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,7 +27,6 @@ import java.util.stream.Stream;
  * {@code prune} never sees the blobs without the record that keeps them.
  */
 public final class CacheRecords {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final StoreRoot root;
 
     public CacheRecords(StoreRoot root) {
@@ -45,7 +45,7 @@ public final class CacheRecords {
 
     /** Writes the record atomically and durably; the caller holds a session. */
     void write(CacheRecord record) {
-        ObjectNode tree = JSON.createObjectNode();
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
         tree.put("key", record.key().toString());
         ArrayNode blobs = tree.putArray("blobs");
         record.blobs().forEach(d -> blobs.add(d.toString()));
@@ -56,7 +56,7 @@ public final class CacheRecords {
         try {
             AtomicFiles.createDirectories(root.cache());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(JSON.writeValueAsBytes(tree)));
+                ch.write(ByteBuffer.wrap(JsonTrees.write(tree)));
                 ch.force(true);
             }
             AtomicFiles.replace(tmp, path(record.key()));
@@ -130,7 +130,7 @@ public final class CacheRecords {
     }
 
     private static CacheRecord parse(byte[] json) throws IOException {
-        JsonNode tree = JSON.readTree(json);
+        JsonNode tree = JsonTrees.read(json);
         if (tree == null || !tree.path("key").isTextual()) {
             throw new SlipwayException("malformed cache record: " + new String(json, 0, Math.min(json.length, 80)));
         }

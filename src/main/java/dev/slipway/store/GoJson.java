@@ -1,6 +1,7 @@
 package dev.slipway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.image.JsonTrees;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -64,7 +65,7 @@ public final class GoJson {
         } else if (node.isTextual()) {
             string(node.asText(), out);
         } else {
-            out.append(node.toString());
+            out.append(JsonTrees.scalarText(node));
         }
     }
 

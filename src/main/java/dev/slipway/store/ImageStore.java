@@ -1,8 +1,7 @@
 package dev.slipway.store;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
@@ -36,9 +35,6 @@ import java.util.regex.Pattern;
 /** Images in a {@link Store} as Docker's image commands see them: by tag or by ID. */
 public final class ImageStore {
     private static final Pattern ID_PREFIX = Pattern.compile("(?:sha256:)?[0-9a-f]{1,64}");
-    private static final ObjectMapper PLAIN = new ObjectMapper()
-            .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.ALWAYS));
 
     private final Store store;
     private final Clock clock;
@@ -203,7 +199,7 @@ public final class ImageStore {
 
     /** One element of {@code inspect}'s array, in the shape of {@code docker image inspect}. */
     public ObjectNode inspect(Image image) {
-        ObjectNode o = PLAIN.createObjectNode();
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
         ImageConfig c = image.config();
         o.put("Id", image.id().toString());
         ArrayNode repoTags = o.putArray("RepoTags");
@@ -222,7 +218,7 @@ public final class ImageStore {
         o.put("Created", c.created() == null ? "" : c.created());
         o.put("DockerVersion", "");
         o.put("Author", c.author() == null ? "" : c.author());
-        o.set("Config", PLAIN.valueToTree(c.configOrEmpty()));
+        o.set("Config", ImageJson.tree(c.configOrEmpty()));
         o.put("Architecture", c.architecture());
         if (c.variant() != null) {
             o.put("Variant", c.variant());

@@ -1,12 +1,12 @@
 package dev.slipway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
+import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -29,7 +29,6 @@ import java.util.function.Function;
  * <pre>{"references": {"docker.io/library/busybox:latest": {"target": "sha256:…", "tagged": "2026-…Z"}}}</pre>
  */
 public final class References {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final StoreRoot root;
     private final ContentStore content;
     private final Clock clock;
@@ -88,7 +87,7 @@ public final class References {
                 (a, b) -> a.toString().compareTo(b.toString()));
         JsonNode tree;
         try {
-            tree = JSON.readTree(Files.readAllBytes(root.refsFile()));
+            tree = JsonTrees.read(Files.readAllBytes(root.refsFile()));
         } catch (NoSuchFileException e) {
             return refs;
         } catch (IOException e) {
@@ -109,7 +108,7 @@ public final class References {
     }
 
     private void write(Map<ImageReference, TagRecord> refs) {
-        ObjectNode tree = JSON.createObjectNode();
+        ObjectNode tree = JsonNodeFactory.instance.objectNode();
         ObjectNode entries = tree.putObject("references");
         for (TagRecord r : refs.values()) {
             ObjectNode e = entries.putObject(r.reference().toString());
@@ -119,7 +118,7 @@ public final class References {
         Path tmp = AtomicFiles.tempName(root.tmp(), "refs");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(tree)));
+                ch.write(java.nio.ByteBuffer.wrap(JsonTrees.writeIndented(tree)));
                 ch.force(true);
             }
             AtomicFiles.replace(tmp, root.refsFile());

@@ -1,8 +1,8 @@
 package dev.slipway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.image.Digest;
+import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +29,6 @@ import java.util.stream.Stream;
 public final class Store {
     /** Manifests, indexes and configs are small; anything bigger is a layer and is not parsed. */
     private static final long MAX_METADATA_BYTES = 8L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StoreRoot root;
     private final ContentStore content;
@@ -271,7 +270,7 @@ public final class Store {
             throw new UncheckedIOException(e);
         }
         try {
-            JsonNode tree = JSON.readTree(content.read(d));
+            JsonNode tree = JsonTrees.read(content.read(d));
             return tree != null && tree.isObject() ? tree : null;
         } catch (IOException e) {
             return null;

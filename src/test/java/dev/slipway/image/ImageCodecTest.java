@@ -141,4 +141,21 @@ class ImageCodecTest {
                     .isEqualTo(new String(ImageJson.writeBound(value), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void treesOfContainerConfigsAndStringMapsAreJacksonsKeyForKeyInOrder() throws IOException {
+        String json = new String(ImageJsonTest.fixture("config-with-history.json"), StandardCharsets.UTF_8);
+        ImageConfig.ContainerConfig fromFixture = ImageJson.readConfig(json.getBytes(StandardCharsets.UTF_8)).configOrEmpty();
+        ImageConfig.ContainerConfig built = ImageConfig.ContainerConfig.EMPTY.toBuilder().build();
+        Map<String, Object> nested = new java.util.TreeMap<>(Map.of("b/repo", Map.of("z", "1", "a", "2"), "a", "x"));
+        for (Object value : List.of(fromFixture, built, nested, Map.of("imageLayoutVersion", "1.0.0"))) {
+            assertThat(ImageCodec.toTree(value)).as("the codec writes %s itself", value).isNotNull();
+            assertThat(new String(JsonTrees.write(ImageJson.tree(value)), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(JsonTrees.write(ImageJson.treeBound(value)), StandardCharsets.UTF_8));
+        }
+        Map<String, Object> withNull = new java.util.HashMap<>();
+        withNull.put("a", null);
+        assertThat(ImageCodec.toTree(withNull)).as("a null value is left to Jackson").isNull();
+        assertThat(ImageCodec.toTree(Map.of(1, "x"))).as("a key that is not a string is left to Jackson").isNull();
+    }
 }
