@@ -1,6 +1,7 @@
 package dev.slipway.build.snapshot;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.Syscalls;
 import dev.slipway.layer.TreeScanner;
 import dev.slipway.layer.Xattrs;
 
@@ -63,6 +64,15 @@ final class OverlaySnapshot implements Snapshot {
                 lowers.forEach(p -> lowerNames.add(p.toString()));
             }
             String data = options(lowerNames, s.upper.toString(), area.resolve("work").toString());
+            if (data.length() <= MAX_MOUNT_DATA && Syscalls.available()) {
+                try {
+                    Syscalls.mount("overlay", s.merged, "overlay", 0, data);
+                } catch (Syscalls.Failure e) {
+                    throw new SlipwayException("cannot mount the overlay at " + s.merged + ": " + e.getMessage(), e);
+                }
+                s.mounted = true;
+                return s;
+            }
             Path cwd = null;
             if (data.length() > MAX_MOUNT_DATA) {
                 // Short names relative to the work area, resolved against mount's working directory.
@@ -208,6 +218,20 @@ final class OverlaySnapshot implements Snapshot {
 
     private void unmount() {
         if (!mounted) {
+            return;
+        }
+        if (Syscalls.available()) {
+            try {
+                try {
+                    Syscalls.umount(merged, 0);
+                } catch (Syscalls.Failure e) {
+                    // A process still holding the mount must not leave it attached forever.
+                    Syscalls.umount(merged, Syscalls.MNT_DETACH);
+                }
+            } catch (Syscalls.Failure e) {
+                throw new SlipwayException("cannot unmount " + merged + ": " + e.getMessage(), e);
+            }
+            mounted = false;
             return;
         }
         HostCommand.Result r = HostCommand.run(List.of("umount", merged.toString()), null);
