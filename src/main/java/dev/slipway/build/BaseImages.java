@@ -16,7 +16,9 @@ import dev.slipway.store.Store;
 import dev.slipway.store.TagRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,6 +31,8 @@ public final class BaseImages {
     private final Puller puller;
     private final boolean alwaysPull;
     private final ConcurrentHashMap<String, Resolved> cache = new ConcurrentHashMap<>();
+    private final Map<String, Digest> usedTags = new ConcurrentHashMap<>();
+    private final Set<Digest> usedBlobs = ConcurrentHashMap.newKeySet();
 
     /** Brings an image from a registry into the store under its reference (a pull). */
     @FunctionalInterface
@@ -60,11 +64,25 @@ public final class BaseImages {
         return cache.computeIfAbsent(name, this::load);
     }
 
+    /** The references resolved by tag so far, as {@code refs.json} names them, with their targets. */
+    public Map<String, Digest> usedTags() {
+        return Map.copyOf(usedTags);
+    }
+
+    /** The images resolved by digest so far. */
+    public Set<Digest> usedBlobs() {
+        return Set.copyOf(usedBlobs);
+    }
+
+    /** The image in the store, remembered as used when found. */
     private Optional<TagRecord> local(ImageReference ref) {
         if (ref.digest() != null && store.content().has(ref.digest())) {
+            usedBlobs.add(ref.digest());
             return Optional.of(new TagRecord(ref, ref.digest(), null));
         }
-        return store.references().get(ref);
+        Optional<TagRecord> tag = store.references().get(ref);
+        tag.ifPresent(t -> usedTags.put(ref.toString(), t.target()));
+        return tag;
     }
 
     private Resolved load(String name) {

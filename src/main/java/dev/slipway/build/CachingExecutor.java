@@ -30,6 +30,7 @@ final class CachingExecutor implements StepExecutor {
     private final AtomicInteger executed = new AtomicInteger();
     private final AtomicInteger cached = new AtomicInteger();
     private final Map<Integer, List<Digest>> keysByStage = new ConcurrentHashMap<>();
+    private final Map<Digest, Digest> layerRecords = new ConcurrentHashMap<>();
 
     CachingExecutor(Steps steps, BuildCache cache, boolean noCache) {
         this.steps = steps;
@@ -43,6 +44,11 @@ final class CachingExecutor implements StepExecutor {
 
     int cached() {
         return cached.get();
+    }
+
+    /** The layer records this build used or wrote: key → diffID. */
+    Map<Digest, Digest> layerRecords() {
+        return Map.copyOf(layerRecords);
     }
 
     /** The keys of the layer records this build used or wrote, stage by stage in Dockerfile order. */
@@ -71,6 +77,8 @@ final class CachingExecutor implements StepExecutor {
                 if (hit.isPresent()) {
                     cached.incrementAndGet();
                     keys(step).add(p.key());
+                    layerRecords.put(p.key(), hit.get().layer().diffId());
+                    progress.cacheable(n);
                     progress.cached(n);
                     return p.finish(hit.get().layer(), created(hit.get().created()));
                 }
@@ -82,8 +90,11 @@ final class CachingExecutor implements StepExecutor {
             if (p.cacheable()) {
                 ws.writes().record(BuildCache.layerRecord(p.key(), layer, created));
                 keys(step).add(p.key());
+                layerRecords.put(p.key(), layer.diffId());
+                progress.cacheable(n);
                 next = p.finish(layer, created);
             } else {
+                ws.outsideInput(step.label() + " cannot be cached");
                 // The key did not cover the input; what the step made identifies the result instead.
                 next = p.finish(layer, created).withCacheKey(CacheKey.of("content").add("parent", parent.cacheKey())
                         .add("step", p.key()).add("diffID", layer.diffId()).digest());

@@ -115,7 +115,15 @@ final class CopyStep {
                 .add("createdBy", x.history()).digest();
         boolean cacheable = request.checksum() != null
                 || request.sources().stream().noneMatch(src -> src.matches("(?i)^https?://.*"));
+        if (ins instanceof Instruction.Add && request.sources().stream().anyMatch(CopyStep::isRemote)) {
+            ws.outsideInput(step.label() + " reads a URL");
+        }
         return new Steps.Prepared(key, s, x.history(), n -> execute(s, x, step), cacheable);
+    }
+
+    /** A source ADD fetches rather than reads from the context: a URL or a git remote. */
+    static boolean isRemote(String source) {
+        return source.matches("(?i)^[a-z][a-z0-9+.-]*://.*") || source.startsWith("git@");
     }
 
     private LayerDir execute(StageState s, Expanded x, Step step) {

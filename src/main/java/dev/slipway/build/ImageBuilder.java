@@ -54,12 +54,18 @@ public final class ImageBuilder {
      * The image built: its ID (config digest), manifest digest and config; how many file-system
      * steps ran and how many came from the build cache; and the keys of the cache records the build
      * used or wrote, stage by stage in Dockerfile order (what {@code --cache-to} exports). {@code size}
-     * is what {@code slipway images} shows: the layers' uncompressed sizes.
+     * is what {@code slipway images} shows: the layers' uncompressed sizes. {@code inputs}: what
+     * else the build depended on, for the up-to-date check.
      */
     public record Result(Digest imageId, Digest manifestDigest, ImageConfig config, long size, int executed,
-                         int cached, List<Digest> cacheKeys) {
+                         int cached, List<Digest> cacheKeys, BuildInputs inputs) {
         public Result {
             cacheKeys = List.copyOf(cacheKeys);
+        }
+
+        /** This result as a rebuild served wholly from the cache reports it: every step cached. */
+        public Result asCached() {
+            return new Result(imageId, manifestDigest, config, size, 0, executed + cached, cacheKeys, inputs);
         }
 
         /**
@@ -138,13 +144,15 @@ public final class ImageBuilder {
         StepContext ctx = new StepContext(new ShellLexer(dockerfile.escapeToken()), created, epoch);
 
         try (Store.Session session = store.session()) {
-            Solver solver = new Solver(plan, new BaseImages(store, platform, puller, alwaysPull), platform, progress, request.jobs());
+            BaseImages images = new BaseImages(store, platform, puller, alwaysPull);
+            Solver solver = new Solver(plan, images, platform, progress, request.jobs());
             StageState last;
             CachingExecutor steps;
+            Workspace ws;
             // Closed (so drained: every blob and record of a finished step durable) before the image
             // that names them is written, and on failure too, so the steps that did finish stay cached.
             try (WriteBehind writes = store.writeBehind(); ScratchCleaner scratch = new ScratchCleaner()) {
-                Workspace ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
+                ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
                         snapshotter.cleaningWith(scratch), scratch, executor, progress, solver,
                         new BuildCache(store, remoteCache), writes);
                 steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
@@ -155,9 +163,14 @@ public final class ImageBuilder {
                     throw e;
                 }
             }
+            List<String> outside = new ArrayList<>(ws.outsideInputs());
+            if (last.image().historyOrEmpty().stream().allMatch(h -> h.created() == null)) {
+                outside.add("the image is stamped with the time it was built");
+            }
             Result image = commit(last, request, platform);
             return new Result(image.imageId(), image.manifestDigest(), image.config(), image.size(), steps.executed(),
-                    steps.cached(), steps.keys());
+                    steps.cached(), steps.keys(), new BuildInputs(images.usedTags(), images.usedBlobs(),
+                            steps.layerRecords(), outside));
         }
     }
 
@@ -218,7 +231,7 @@ public final class ImageBuilder {
         for (Descriptor layer : layers) {
             size += uncompressedSize(layer);
         }
-        return new Result(encodedConfig.digest(), encodedManifest.digest(), image, size, 0, 0, List.of());
+        return new Result(encodedConfig.digest(), encodedManifest.digest(), image, size, 0, 0, List.of(), null);
     }
 
     private long uncompressedSize(Descriptor layer) {

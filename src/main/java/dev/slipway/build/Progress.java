@@ -26,6 +26,14 @@ public interface Progress extends AutoCloseable {
     /** Ends a step whose result came from the build cache: nothing was executed. */
     void cached(int step);
 
+    /**
+     * Says, before a step ends, that its result is in the build cache under a key its inputs fix,
+     * whether it came from there or was just made: a rebuild with the same inputs reports it
+     * {@code CACHED}. Views show nothing for it; a record of the build for replay uses it.
+     */
+    default void cacheable(int step) {
+    }
+
     void error(int step, String message);
 
     /**

@@ -50,6 +50,9 @@ final class RunStep {
         for (RunMount m : run.mounts()) {
             RunMount x = expandMount(s, m);
             mounts.add(x);
+            if (x.type().equals("secret") || x.type().equals("ssh")) {
+                ws.outsideInput(step.label() + " mounts a " + x.type());
+            }
             if (x.type().equals("bind")) {
                 sources.add(ws.checksums().bind(x.from(), x.source() == null ? "/" : x.source(), step, where(step)));
             }

@@ -10,6 +10,7 @@ import dev.slipway.plan.BuildPlan;
 import dev.slipway.plan.PlannedStage;
 import dev.slipway.plan.StageScope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
  * runs its steps until one needs another stage's result (its base stage, {@code COPY --from},
  * {@code RUN --mount from=}), and waits there only. At most {@code jobs} stages run steps at the same
  * time: a stage holds one of {@code jobs} slots while it works and gives it back while it waits for
- * another stage, so any valid DAG finishes even with one slot. Each stage runs its base's ONBUILD
+ * another stage, so any valid DAG finishes even with one slot. A free slot goes to the stage the
+ * target needs first ({@link #needOrder}): its result can then feed the target's steps while later
+ * stages still run, where stages finishing in a random order leave the target waiting for the
+ * first one it copies from, idle, and then working alone at the end. Each stage runs its base's ONBUILD
  * triggers, then its own instructions, one {@link StepExecutor} call per instruction. A trigger may
  * name a stage the plan could not know about (base configs are read only now); that stage is
  * started when first needed, as BuildKit re-plans once it knows the base images. The first step to
@@ -38,8 +41,10 @@ final class Solver implements Workspace.StageLookup {
     private final BaseImages images;
     private final Platform platform;
     private final Progress progress;
-    private final Semaphore slots;
+    private final StageSlots slots;
+    private final Map<Integer, Integer> ranks;
     private final ThreadLocal<Boolean> holdsSlot = ThreadLocal.withInitial(() -> false);
+    private final ThreadLocal<Integer> rank = ThreadLocal.withInitial(() -> Integer.MAX_VALUE);
     private final boolean multiStage;
     private final Map<Integer, CompletableFuture<StageState>> futures = new ConcurrentHashMap<>();
     /** The target's state, or the first failure of any stage: as in BuildKit, one failed step ends the build. */
@@ -52,8 +57,14 @@ final class Solver implements Workspace.StageLookup {
         this.images = images;
         this.platform = platform;
         this.progress = progress;
-        this.slots = new Semaphore(jobs, true);
+        this.slots = new StageSlots(jobs);
+        this.ranks = needOrder(plan);
         this.multiStage = plan.stages().size() > 1;
+    }
+
+    /** Number of stages waiting for a slot (for tests that need stages queued before a step ends). */
+    int waitingForSlots() {
+        return slots.waiting();
     }
 
     /** Builds the target stage and returns its final state. */
@@ -103,21 +114,31 @@ final class Solver implements Workspace.StageLookup {
     /** The stage's result to come, starting the stage if nothing has yet. */
     private CompletableFuture<StageState> stage(int index) {
         return futures.computeIfAbsent(index, i -> {
-            CompletableFuture<StageState> f = CompletableFuture.supplyAsync(() -> runStage(plan.stages().get(i)), pool);
+            CompletableFuture<StageState> f = new CompletableFuture<>();
             f.whenComplete((state, failure) -> {
                 if (failure != null) {
                     outcome.completeExceptionally(failure);
                 }
             });
+            pool.execute(() -> runStage(plan.stages().get(i), f));
             return f;
         });
     }
 
-    private StageState runStage(PlannedStage stage) {
-        takeSlot();
+    /**
+     * Runs the stage into {@code result}, and only then gives its slot back: by then every stage
+     * waiting for this one can run, so the slot goes to the one ranked first, not to a stage that
+     * happened to ask while the result was still being published.
+     */
+    private void runStage(PlannedStage stage, CompletableFuture<StageState> result) {
+        rank.set(ranks.getOrDefault(stage.index(), plan.stages().size() + stage.index()));
         try {
-            return buildStage(stage);
+            takeSlot(null);
+            result.complete(buildStage(stage));
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
         } finally {
+            slots.changed();
             if (holdsSlot.get()) {
                 holdsSlot.set(false);
                 slots.release();
@@ -125,9 +146,10 @@ final class Solver implements Workspace.StageLookup {
         }
     }
 
-    private void takeSlot() {
+    /** Waits for a slot, to be given once {@code blocker} (null: nothing) is done. */
+    private void takeSlot(CompletableFuture<StageState> blocker) {
         try {
-            slots.acquire();
+            slots.acquire(rank.get(), blocker);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SlipwayException("build interrupted", e);
@@ -146,9 +168,29 @@ final class Solver implements Workspace.StageLookup {
         }
         holdsSlot.set(false);
         slots.release();
-        StageState result = join(f);
-        takeSlot();
-        return result;
+        takeSlot(f);
+        return join(f);
+    }
+
+    /**
+     * Each stage the target needs, ranked by when the target first needs it: a depth-first walk
+     * from the target over each stage's needs in instruction order, a stage after all it needs.
+     * Stages only ONBUILD triggers name are not in it.
+     */
+    static Map<Integer, Integer> needOrder(BuildPlan plan) {
+        Map<Integer, Integer> order = new HashMap<>();
+        rankFrom(plan, plan.target(), order);
+        return order;
+    }
+
+    private static void rankFrom(BuildPlan plan, int index, Map<Integer, Integer> order) {
+        if (order.containsKey(index)) {
+            return;
+        }
+        for (int dependency : plan.stages().get(index).stageDependencies()) {
+            rankFrom(plan, dependency, order);
+        }
+        order.put(index, order.size());
     }
 
     private static StageState join(CompletableFuture<StageState> f) {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What the steps of one build share: the request, the store, the runtime, scratch space. */
 final class Workspace {
@@ -40,6 +41,7 @@ final class Workspace {
     private final BuildCache cache;
     private final SourceChecksums checksums;
     private volatile DockerIgnore ignore;
+    private final List<String> outside = new CopyOnWriteArrayList<>();
 
     Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
               ScratchCleaner scratch, Executor executor, Progress progress, StageLookup stages, BuildCache cache,
@@ -111,6 +113,19 @@ final class Workspace {
 
     SourceChecksums checksums() {
         return checksums;
+    }
+
+    /**
+     * Notes that a step read something that neither its cache key nor the build's recorded inputs
+     * cover (a URL, a secret, an SSH agent): a rebuild may differ though nothing recorded changed.
+     */
+    void outsideInput(String why) {
+        outside.add(why);
+    }
+
+    /** What {@link #outsideInput} noted, in order. */
+    List<String> outsideInputs() {
+        return List.copyOf(outside);
     }
 
     /** The context's ignore file, read once. */

@@ -7,6 +7,8 @@ import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.exec.Network;
 import dev.slipway.build.progress.ProgressMode;
+import dev.slipway.build.uptodate.BuildRecorder;
+import dev.slipway.build.uptodate.UpToDate;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.image.Platform;
@@ -168,6 +170,7 @@ public final class BuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long startedWall = BuildRecorder.now();
         Path dockerfile = file != null ? file : context.resolve("Dockerfile");
         if (check) {
             if (!Files.isRegularFile(dockerfile)) {
@@ -240,7 +243,15 @@ public final class BuildCommand implements Callable<Integer> {
         Store store = Store.open(parent.rootOption());
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
         BuildCache buildCache = new BuildCache(store);
-        Progress p = mode.open(err, parent.isTerminal(2));
+        boolean terminal = parent.isTerminal(2);
+        Progress view = mode.open(err, terminal);
+        List<String> options = new ArrayList<>();
+        spec.commandLine().getParseResult().matchedOptions().forEach(o -> options.add(o.longestName()));
+        parent.spec.commandLine().getParseResult().matchedOptions().forEach(o -> options.add(o.longestName()));
+        BuildRecorder recorder = BuildRecorder.start(store, spec.commandLine().getParseResult().originalArgs(),
+                System.getProperty("user.dir"), startedWall, BuildRecorder.unrecordable(options), mode, terminal,
+                context, dockerfile, buildArgs, view);
+        Progress p = recorder != null ? recorder.progress() : view;
         ImageBuilder.Result result;
         try (p) {
             RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(p.transfers()));
@@ -271,7 +282,7 @@ public final class BuildCommand implements Callable<Integer> {
             }
         }
         // After close: the summary comes below a live view's final frame.
-        p.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
+        view.note(result.summary(tags, Duration.ofNanos(System.nanoTime() - started)));
         if (iidfile != null) {
             try {
                 Files.writeString(iidfile, result.imageId().toString());
@@ -279,12 +290,22 @@ public final class BuildCommand implements Callable<Integer> {
                 throw new SlipwayException("cannot write --iidfile " + iidfile + ": " + e.getMessage(), e);
             }
         }
-        if (p != Progress.QUIET && Files.isRegularFile(dockerfile)) {
-            err.print(Linter.buildSummary(Linter.lint(dockerfile, context, LintConfig.forDockerfile(dockerfile)).findings()));
+        String lint = "";
+        if (view != Progress.QUIET && Files.isRegularFile(dockerfile)) {
+            lint = Linter.buildSummary(Linter.lint(dockerfile, context, LintConfig.forDockerfile(dockerfile)).findings());
+            err.print(lint);
             err.flush();
         }
         spec.commandLine().getOut().println(result.imageId());
         spec.commandLine().getOut().flush();
+        if (recorder != null) {
+            String unrecorded = recorder.finish(result, tags, lint);
+            String explain = System.getenv(UpToDate.EXPLAIN);
+            if (unrecorded != null && explain != null && !explain.isEmpty()) {
+                err.println("slipway: up-to-date check: no record of this build: " + unrecorded);
+                err.flush();
+            }
+        }
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.uptodate.UpToDate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.util.List;
  * ({@code -XX:ArchiveClassesAtExit}): the commands whose start-up matters most, in one JVM, so
  * that the archive holds what each of them loads. A cold build of a base image, a build on top of
  * it and the same build again (every step cached: the path of a warm rebuild, with the base
- * image's config read and the cache records looked up), then {@code --version}, {@code images}, {@code inspect},
+ * image's config read and the cache records looked up), both builds once more (now up to date:
+ * the path of {@link UpToDate}'s check and replay), then {@code --version}, {@code images},
+ * {@code inspect},
  * {@code save}, and a {@code push} and a {@code pull} through a registry inside this process
  * ({@link TrainingRegistry}). Nothing runs in a container and nothing leaves the machine, so it works
  * wherever Slipway can build a COPY-only image; RUN steps are not rehearsed (a cached RUN loads
@@ -59,6 +62,9 @@ public final class Training {
                 List.of("build", "--progress", "plain", "-t", "slipway-training-base", base.toString()),
                 List.of("build", "--progress", "plain", "-t", "slipway-training-app:1", app.toString()),
                 List.of("build", "-q", "-t", "slipway-training-app:1", app.toString()),
+                // Up to date now, both: the up-to-date check's path, replaying a plain and a quiet build.
+                List.of("build", "--progress", "plain", "-t", "slipway-training-app:1", app.toString()),
+                List.of("build", "-q", "-t", "slipway-training-app:1", app.toString()),
                 List.of("--version"),
                 List.of("images"),
                 List.of("inspect", "slipway-training-app:1"),
@@ -88,10 +94,12 @@ public final class Training {
         }
     }
 
+    /** One command as {@link Main#main} runs it: the up-to-date check first, then the command line. */
     private static boolean slipway(String root, List<String> command) {
         List<String> args = new ArrayList<>(List.of("--root", root));
         args.addAll(command);
-        return Main.run(args.toArray(String[]::new)) == 0;
+        String[] argv = args.toArray(String[]::new);
+        return UpToDate.replay(argv, System.out, System.err) || Main.run(argv) == 0;
     }
 
     private static void write(Path file, String text) throws IOException {

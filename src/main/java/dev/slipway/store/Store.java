@@ -159,14 +159,15 @@ public final class Store {
     }
 
     /**
-     * Drops the whole build cache (every cache record), then prunes: the layers only the cache
-     * kept are removed too. {@code docker builder prune --all} in one step with {@link #prune()}.
+     * Drops the whole build cache (every cache record, stat memo and build record), then prunes:
+     * the layers only the cache kept are removed too. {@code docker builder prune --all} in one step with {@link #prune()}.
      */
     public PruneReport pruneWithCache() {
         try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive()) {
             int dropped = cache.clear();
             long memoBytes = StatMemo.clearAll(root);
-            return collect(d -> true, d -> true).withCache(dropped, memoBytes);
+            long[] buildRecords = BuildRecordFiles.clearAll(root);
+            return collect(d -> true, d -> true).withCache(dropped, memoBytes + buildRecords[1]);
         }
     }
 

@@ -12,6 +12,8 @@ import java.util.Map;
  *   layers/HEX           each layer unpacked once, named by its diffID
  *   refs.json            name:tag → manifest digest
  *   cache/HEX.json       build cache records, each naming the blobs and layers it keeps alive
+ *   cache/stat-memo/     content digests of context files by stat (StatMemo)
+ *   cache/builds/        records of finished builds for the up-to-date check (BuildRecordFiles)
  *   tmp/                 files and directories being written; anything here is garbage to prune
  *   exec/                the runtime's state and bundles while steps run (overlay mounts live in tmp/)
  *   gc.lock, refs.lock   file locks shared by all Slipway processes on this store

@@ -47,11 +47,13 @@ class SolverTest {
     private final AtomicInteger maxRunning = new AtomicInteger();
     private final CountDownLatch copyStarted = new CountDownLatch(1);
 
+    private Solver solver;
+
     private StageState solve(String dockerfile, int jobs, CyclicBarrier meet) throws Exception {
         Store store = Store.open(tmp.resolve("root"));
         BuildPlan plan = BuildPlan.create(DockerfileParser.parse(dockerfile, "Dockerfile"),
                 BuildPlan.PlanOptions.of(Map.of(), null));
-        Solver solver = new Solver(plan, new BaseImages(store, Platform.host()), Platform.host(), Progress.QUIET, jobs);
+        solver = new Solver(plan, new BaseImages(store, Platform.host()), Platform.host(), Progress.QUIET, jobs);
         return solver.solve((parent, step) -> {
             String text = step.instruction().origin().text().strip();
             events.add("start " + text);
@@ -66,6 +68,8 @@ class SolverTest {
                     await(meet);
                 } else if (text.equals("RUN until-copy-started")) {
                     awaitCopy();
+                } else if (text.startsWith("RUN until-queued ")) {
+                    awaitQueued(Integer.parseInt(text.substring("RUN until-queued ".length())));
                 }
                 events.add("end " + text);
                 return parent.withConfig(parent.config().toBuilder()
@@ -92,6 +96,17 @@ class SolverTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code n} stages wait for a slot, so that they all compete when this step's stage ends. */
+    private void awaitQueued(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (solver.waitingForSlots() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + solver.waitingForSlots() + " stages ever queued, not " + n);
+            }
+            Thread.onSpinWait();
         }
     }
 
@@ -145,6 +160,46 @@ class SolverTest {
         assertThat(steps(result)).containsExactly("RUN final1", "COPY --from=a /x /x", "COPY --from=c /y /y");
         assertThat(steps(copiedFrom.get("COPY --from=c /y /y")))
                 .containsExactly("RUN b1", "COPY --from=a /x /x", "RUN --mount=type=cache,target=/c b2", "RUN c1");
+    }
+
+    @RepeatedTest(5)
+    void freeSlotsGoToStagesInTheOrderTheTargetNeedsThemNotInFileOrder() throws Exception {
+        String df = """
+                FROM scratch AS base
+                RUN until-queued 4
+                FROM base AS c
+                RUN c1
+                FROM base AS a
+                RUN a1
+                FROM base AS b
+                RUN b1
+                FROM base
+                COPY --from=a /x /x
+                COPY --from=b /y /y
+                COPY --from=c /z /z
+                """;
+
+        solve(df, 1, null);
+
+        List<String> ends = events.stream().filter(e -> e.startsWith("end RUN ")).toList();
+        assertThat(ends).containsExactly("end RUN until-queued 4", "end RUN a1", "end RUN b1", "end RUN c1");
+    }
+
+    @Test
+    void theNeedOrderWalksTheTargetsNeedsDepthFirstInInstructionOrder() {
+        String df = """
+                FROM scratch AS tools
+                FROM scratch AS c
+                COPY --from=tools /t /t
+                FROM scratch AS a
+                FROM scratch AS unused
+                FROM a
+                COPY --from=c /z /z
+                RUN --mount=from=tools,target=/t true
+                """;
+        BuildPlan plan = BuildPlan.create(DockerfileParser.parse(df, "Dockerfile"), BuildPlan.PlanOptions.of(Map.of(), null));
+
+        assertThat(Solver.needOrder(plan)).containsExactlyInAnyOrderEntriesOf(Map.of(2, 0, 0, 1, 1, 2, 4, 3));
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.slipway.build.uptodate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The part of a file's stat that changes whenever what a build reads of it can have: type and
+ * permission bits, size, mtime and ctime in nanoseconds, inode and device. ctime is the one no
+ * tool can set back (utime sets mtime, and moves ctime to now), so a file rewritten and given its
+ * old mtime still shows. Six longs, the mode {@link #ABSENT} for a path that does not exist. Both
+ * the record's writer and its check read stats here, so they cannot disagree on what one is.
+ */
+final class FileStat {
+    static final int FIELDS = 6;
+    static final long ABSENT = -1;
+    static final int MODE = 0;
+    static final int CTIME = 3;
+    private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
+    private static final long S_IFMT = 0170000;
+    private static final long S_IFDIR = 0040000;
+
+    private FileStat() {
+    }
+
+    /**
+     * Reads the stat of {@code path} into {@code out[at..at+6)}: of the symlink itself unless
+     * {@code follow}. A path that does not exist is {@link #ABSENT}; any other failure throws.
+     */
+    static void read(Path path, boolean follow, long[] out, int at) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = follow ? Files.readAttributes(path, ATTRIBUTES)
+                    : Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            out[at] = ABSENT;
+            for (int i = 1; i < FIELDS; i++) {
+                out[at + i] = 0;
+            }
+            return;
+        }
+        out[at] = ((Integer) a.get("mode")).longValue();
+        out[at + 1] = (Long) a.get("size");
+        out[at + 2] = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
+        out[at + CTIME] = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
+        out[at + 4] = (Long) a.get("ino");
+        out[at + 5] = (Long) a.get("dev");
+    }
+
+    static boolean isDirectory(long[] stats, int at) {
+        return stats[at] != ABSENT && (stats[at] & S_IFMT) == S_IFDIR;
+    }
+
+    static boolean same(long[] a, int at, long[] b, int bt) {
+        for (int i = 0; i < FIELDS; i++) {
+            if (a[at + i] != b[bt + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
