@@ -127,6 +127,10 @@ public final class DockerIgnore {
      * A pattern matching any parent directory matches the path too.
      */
     public boolean excludes(String path) {
+        if (matchers.isEmpty()) {
+            // Most contexts have no ignore file; COPY asks this for every file it walks.
+            return false;
+        }
         String file = cleanPath(path);
         if (file.startsWith("/")) {
             file = file.substring(1);

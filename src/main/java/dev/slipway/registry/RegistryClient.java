@@ -19,7 +19,6 @@ import dev.slipway.store.TransferProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -134,7 +133,11 @@ public final class RegistryClient {
             blobs.add(manifest.config());
             blobs.addAll(manifest.layers());
             AtomicInteger downloaded = new AtomicInteger();
-            runAll(distinct(blobs), blob -> {
+            // Largest first: with more blobs than connections, a big one started last would leave the
+            // pull waiting on a single connection at the end.
+            List<Descriptor> order = distinct(blobs);
+            order.sort(java.util.Comparator.comparingLong(Descriptor::size).reversed());
+            runAll(order, blob -> {
                 if (fetchBlob(ep, ref.repository(), blob, store.content(), scopes)) {
                     downloaded.incrementAndGet();
                 }
@@ -390,7 +393,7 @@ public final class RegistryClient {
         }
         String blobPath = "/v2/" + repository + "/blobs/" + blob.digest();
         RegistryTransport.Call head = new RegistryTransport.Call("HEAD", blobPath, Map.of(),
-                HttpRequest.BodyPublishers::noBody, scopes, null);
+                RegistryTransport.Body.EMPTY, scopes, null);
         try (RegistryTransport.Response r = transport.send(ep, head)) {
             if (r.status() == 200) {
                 listener.blobDone(blob, TransferListener.Outcome.ALREADY_EXISTS, null);
@@ -403,7 +406,7 @@ public final class RegistryClient {
         String uploads = "/v2/" + repository + "/blobs/uploads/";
         String start = mountFrom == null ? uploads : uploads + "?mount=" + blob.digest() + "&from=" + mountFrom;
         RegistryTransport.Call post = new RegistryTransport.Call("POST", start, Map.of(),
-                HttpRequest.BodyPublishers::noBody, scopes, null);
+                RegistryTransport.Body.EMPTY, scopes, null);
         URI location;
         try (RegistryTransport.Response r = transport.expect(ep, post, "starting the upload of " + blob.digest(),
                 201, 202)) {
@@ -425,11 +428,11 @@ public final class RegistryClient {
         if (size > transport.config().chunkSize()) {
             location = patchChunks(ep, blob, file, size, location, scopes);
             RegistryTransport.Call put = new RegistryTransport.Call("PUT", null, Map.of(),
-                    HttpRequest.BodyPublishers::noBody, scopes, withDigest(location, blob.digest()));
+                    RegistryTransport.Body.EMPTY, scopes, withDigest(location, blob.digest()));
             transport.expect(ep, put, "finishing the upload of " + blob.digest(), 201, 204).close();
         } else {
             RegistryTransport.Call put = new RegistryTransport.Call("PUT", null,
-                    Map.of("Content-Type", "application/octet-stream"), () -> filePublisher(file, 0, size, id), scopes,
+                    Map.of("Content-Type", "application/octet-stream"), fileBody(file, 0, size, id), scopes,
                     withDigest(location, blob.digest()));
             transport.expect(ep, put, "uploading " + blob.digest(), 201, 204).close();
         }
@@ -448,7 +451,7 @@ public final class RegistryClient {
             RegistryTransport.Call patch = new RegistryTransport.Call("PATCH", null,
                     Map.of("Content-Type", "application/octet-stream",
                             "Content-Range", from + "-" + (from + length - 1)),
-                    () -> filePublisher(file, from, length, blob.digest().toString()), scopes, location);
+                    fileBody(file, from, length, blob.digest().toString()), scopes, location);
             try (RegistryTransport.Response r = transport.send(ep, patch)) {
                 if (r.status() == 416 && restarts++ < transport.config().maxAttempts()) {
                     offset = uploadedSoFar(ep, location, scopes, blob);
@@ -466,7 +469,7 @@ public final class RegistryClient {
 
     private long uploadedSoFar(RegistryTransport.Endpoint ep, URI location, List<String> scopes, Descriptor blob) {
         RegistryTransport.Call status = new RegistryTransport.Call("GET", null, Map.of(),
-                HttpRequest.BodyPublishers::noBody, scopes, location);
+                RegistryTransport.Body.EMPTY, scopes, location);
         try (RegistryTransport.Response r = transport.expect(ep, status, "resuming the upload of " + blob.digest(),
                 204)) {
             Matcher m = RANGE.matcher(r.header("Range").orElse(""));
@@ -477,7 +480,7 @@ public final class RegistryClient {
     void putManifest(RegistryTransport.Endpoint ep, String repository, String reference, byte[] bytes,
             String mediaType, List<String> scopes) {
         RegistryTransport.Call put = new RegistryTransport.Call("PUT", "/v2/" + repository + "/manifests/" + reference,
-                Map.of("Content-Type", mediaType), () -> HttpRequest.BodyPublishers.ofByteArray(bytes), scopes, null);
+                Map.of("Content-Type", mediaType), RegistryTransport.Body.of(bytes), scopes, null);
         try (RegistryTransport.Response r = transport.expect(ep, put, "pushing the manifest of " + repository + ":"
                 + reference, 200, 201, 202)) {
             Optional<String> claimed = r.header("Docker-Content-Digest");
@@ -544,8 +547,8 @@ public final class RegistryClient {
     }
 
     /** A body of {@code length} bytes of {@code file} from {@code offset}, reported as progress of {@code id}. */
-    private HttpRequest.BodyPublisher filePublisher(Path file, long offset, long length, String id) {
-        return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+    private RegistryTransport.Body fileBody(Path file, long offset, long length, String id) {
+        return new RegistryTransport.Body(length, () -> {
             try {
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
                 ch.position(offset);
@@ -553,7 +556,7 @@ public final class RegistryClient {
             } catch (IOException e) {
                 throw new SlipwayException("cannot read " + file + ": " + e.getMessage());
             }
-        }), length);
+        });
     }
 
     /** At most {@code remaining} bytes of a stream. */

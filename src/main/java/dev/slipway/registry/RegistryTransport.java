@@ -1,12 +1,14 @@
 package dev.slipway.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.SlipwayException;
+import dev.slipway.image.JsonTrees;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,7 +26,6 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -33,7 +34,6 @@ import javax.net.ssl.SSLException;
  * to another host, and retries with exponential backoff for dropped connections, 429 and 5xx.
  */
 final class RegistryTransport {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // The JDK client moves bodies in buffers of this size (16 KiB by default), one allocation and
@@ -45,57 +45,114 @@ final class RegistryTransport {
     }
     private static final int MAX_REDIRECTS = 5;
     private static final int ERROR_BODY_LIMIT = 16 << 10;
+    private static final int TOKEN_ANSWER_LIMIT = 1 << 20;
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
 
     private final RegistryConfig config;
     private final Function<String, Optional<Credentials>> credentialSource;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final PlainHttp plain;
     private volatile HttpClient tlsClient;
-    private volatile HttpClient plainClient;
 
     RegistryTransport(RegistryConfig config, Function<String, Optional<Credentials>> credentialSource) {
         this.config = config;
         this.credentialSource = credentialSource;
+        this.plain = new PlainHttp(CONNECT_TIMEOUT, config.requestTimeout());
     }
 
     /**
-     * The client for a URI's scheme. Two clients, each made on first use, because loading the trust
-     * store costs a good part of a second that a pull from a plain-HTTP local registry need not pay.
+     * The HTTPS client, made on first use: loading the trust store costs a good part of a second
+     * that a pull from a plain-HTTP local registry need not pay.
      */
-    private HttpClient client(URI uri) {
-        boolean tls = !"http".equals(uri.getScheme());
-        HttpClient c = tls ? tlsClient : plainClient;
+    private HttpClient tlsClient() {
+        HttpClient c = tlsClient;
         if (c == null) {
             synchronized (this) {
-                c = tls ? tlsClient : plainClient;
+                c = tlsClient;
                 if (c == null) {
                     c = HttpClient.newBuilder()
                             .version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(Duration.ofSeconds(15))
+                            .connectTimeout(CONNECT_TIMEOUT)
                             .followRedirects(HttpClient.Redirect.NEVER)
-                            .sslContext(tls ? TlsContexts.create(config.caCerts()) : TlsContexts.none())
+                            .sslContext(TlsContexts.create(config.caCerts()))
                             .build();
                     SelectorThreads.stopAtExit(c);
-                    if (tls) {
-                        tlsClient = c;
-                    } else {
-                        plainClient = c;
-                    }
+                    tlsClient = c;
                 }
             }
         }
         return c;
     }
 
+    /** An answer's status, headers and body (to read to its end, or close). */
+    private record Answer(int status, HttpHeaders headers, InputStream body) {
+    }
+
+    /**
+     * One request, without redirects nor retries: plain HTTP through {@link PlainHttp}, HTTPS through
+     * the JDK's client. {@code body} is null for none.
+     */
+    private Answer exchange(String method, URI uri, Map<String, String> headers, Body body) throws IOException {
+        if ("http".equals(uri.getScheme())) {
+            PlainHttp.Answer a = plain.send(method, uri, headers, body);
+            return new Answer(a.status(), a.headers(), a.body());
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout());
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+        headers.forEach(b::header);
+        try {
+            HttpResponse<InputStream> r = tlsClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return new Answer(r.statusCode(), r.headers(), r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        }
+    }
+
     RegistryConfig config() {
         return config;
     }
 
-    /** A request to a registry, rebuilt for every try so that retries resend the whole body. */
-    record Call(String method, String path, Map<String, String> headers, Supplier<BodyPublisher> body,
-            List<String> scopes, URI absolute) {
+    /** A request body: its length, and its bytes, opened anew for every try so that a retry sends it whole. */
+    record Body(long length, Opener opener) {
+        static final Body EMPTY = new Body(0, InputStream::nullInputStream);
+
+        /** Opens a body's bytes. */
+        @FunctionalInterface
+        interface Opener {
+            InputStream open() throws IOException;
+        }
+
+        static Body of(byte[] bytes) {
+            return new Body(bytes.length, () -> new ByteArrayInputStream(bytes));
+        }
+
+        InputStream open() throws IOException {
+            return opener.open();
+        }
+
+        /** The body for the JDK's client. */
+        BodyPublisher publisher() {
+            if (length == 0) {
+                return HttpRequest.BodyPublishers.noBody();
+            }
+            return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                try {
+                    return open();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }), length);
+        }
+    }
+
+    /** A request to a registry. */
+    record Call(String method, String path, Map<String, String> headers, Body body, List<String> scopes,
+            URI absolute) {
         static Call get(String path, List<String> scopes, Map<String, String> headers) {
-            return new Call("GET", path, headers, HttpRequest.BodyPublishers::noBody, scopes, null);
+            return new Call("GET", path, headers, Body.EMPTY, scopes, null);
         }
 
         Call to(URI uri) {
@@ -184,20 +241,18 @@ final class RegistryTransport {
             IOException last = null;
             for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
                 for (URI candidate : candidates) {
-                    HttpRequest req = HttpRequest.newBuilder(candidate.resolve("/v2/")).GET()
-                            .timeout(config.requestTimeout()).build();
                     try {
-                        HttpResponse<InputStream> r = client(candidate).send(req, HttpResponse.BodyHandlers.ofInputStream());
+                        Answer r = exchange("GET", candidate.resolve("/v2/"), Map.of(), null);
                         r.body().close();
-                        if (r.statusCode() == 401) {
+                        if (r.status() == 401) {
                             challenge = preferred(WwwAuthenticate.parse(r.headers().firstValue("WWW-Authenticate").orElse(null)));
                         }
                         // Registries answer /v2/ with 200 or 401; a TLS port asked in plain HTTP answers 400.
-                        if (r.statusCode() == 200 || r.statusCode() == 401) {
+                        if (r.status() == 200 || r.status() == 401) {
                             base = candidate;
                             return;
                         }
-                        last = new IOException("/v2/ answered " + r.statusCode() + " over " + candidate.getScheme());
+                        last = new IOException("/v2/ answered " + r.status() + " over " + candidate.getScheme());
                     } catch (SSLException e) {
                         if (isCertificateFailure(e)) {
                             // The server speaks TLS but is not trusted: plain HTTP would only hide that.
@@ -207,10 +262,10 @@ final class RegistryTransport {
                         }
                         last = e;
                     } catch (IOException e) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new RegistryException("interrupted while contacting " + registry, e);
+                        }
                         last = e;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new RegistryException("interrupted while contacting " + registry, e);
                     }
                 }
                 if (last instanceof SSLException && candidates.size() == 1) {
@@ -302,7 +357,7 @@ final class RegistryTransport {
         String code = null;
         String message = null;
         try {
-            JsonNode errors = JSON.readTree(body).path("errors");
+            JsonNode errors = JsonTrees.read(body).path("errors");
             if (errors.isArray() && errors.size() > 0) {
                 code = errors.get(0).path("code").asText(null);
                 message = errors.get(0).path("message").asText(null);
@@ -333,22 +388,14 @@ final class RegistryTransport {
         URI current = uri;
         String method = call.method();
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(current).timeout(config.requestTimeout());
-            BodyPublisher body = method.equals("GET") || method.equals("HEAD")
-                    ? HttpRequest.BodyPublishers.noBody() : call.body().get();
-            b.method(method, body);
-            call.headers().forEach(b::header);
+            Body body = method.equals("GET") || method.equals("HEAD") ? null : call.body();
+            Map<String, String> headers = call.headers();
             if (auth != null && sameOrigin(uri, current)) {
-                b.header("Authorization", auth);
+                headers = new java.util.LinkedHashMap<>(headers);
+                headers.put("Authorization", auth);
             }
-            HttpResponse<InputStream> r;
-            try {
-                r = client(current).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-            int s = r.statusCode();
+            Answer r = exchange(method, current, headers, body);
+            int s = r.status();
             Optional<String> location = r.headers().firstValue("Location");
             boolean redirect = (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) && location.isPresent()
                     && (method.equals("GET") || method.equals("HEAD"));
@@ -426,7 +473,10 @@ final class RegistryTransport {
         }
         String service = c.param("service");
         boolean identityToken = creds.isPresent() && creds.get().username().equals(Credentials.TOKEN_USER);
-        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(config.requestTimeout());
+        String method;
+        URI uri;
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        Body body;
         if (identityToken) {
             StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=slipway");
             form.append("&refresh_token=").append(enc(creds.get().secret()));
@@ -436,8 +486,10 @@ final class RegistryTransport {
             if (!scopes.isEmpty()) {
                 form.append("&scope=").append(enc(String.join(" ", scopes)));
             }
-            b.uri(realmUri).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+            method = "POST";
+            uri = realmUri;
+            headers.put("Content-Type", "application/x-www-form-urlencoded");
+            body = Body.of(form.toString().getBytes(StandardCharsets.UTF_8));
         } else {
             StringBuilder q = new StringBuilder();
             if (service != null) {
@@ -448,46 +500,60 @@ final class RegistryTransport {
             }
             if (creds.isPresent()) {
                 q.append(q.length() == 0 ? "" : "&").append("account=").append(enc(creds.get().username()));
-                b.header("Authorization", creds.get().basicHeader());
+                headers.put("Authorization", creds.get().basicHeader());
             }
             String sep = realm.contains("?") ? "&" : "?";
-            b.uri(URI.create(realm + (q.length() == 0 ? "" : sep + q))).GET();
+            method = "GET";
+            uri = URI.create(realm + (q.length() == 0 ? "" : sep + q));
+            body = null;
         }
-        HttpRequest request = b.build();
         for (int attempt = 1; ; attempt++) {
             try {
-                HttpResponse<byte[]> r = client(request.uri()).send(request, HttpResponse.BodyHandlers.ofByteArray());
-                if ((r.statusCode() == 429 || r.statusCode() >= 500) && attempt < config.maxAttempts()) {
+                Answer r = exchange(method, uri, headers, body);
+                byte[] answer;
+                try (InputStream in = r.body()) {
+                    answer = readAtMost(in, TOKEN_ANSWER_LIMIT, "the token service's answer");
+                }
+                if ((r.status() == 429 || r.status() >= 500) && attempt < config.maxAttempts()) {
                     sleep(backoff(attempt, r.headers().firstValue("Retry-After").orElse(null)));
                     continue;
                 }
-                if (r.statusCode() == 401 || r.statusCode() == 403) {
+                if (r.status() == 401 || r.status() == 403) {
                     throw new RegistryException("authentication to " + ep.registry + " failed: the token service at "
-                            + realmUri.getHost() + " answered " + r.statusCode()
+                            + realmUri.getHost() + " answered " + r.status()
                             + (creds.isPresent() ? "; the credentials were refused" : ""), 401, "UNAUTHORIZED");
                 }
-                if (r.statusCode() != 200) {
+                if (r.status() != 200) {
                     throw new RegistryException("authentication to " + ep.registry + " failed: the token service at "
-                            + realmUri.getHost() + " answered " + r.statusCode(), r.statusCode(), null);
+                            + realmUri.getHost() + " answered " + r.status(), r.status(), null);
                 }
-                return parseToken(ep, r.body());
+                return parseToken(ep, answer);
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new RegistryException("interrupted", e);
+                }
                 if (attempt >= config.maxAttempts()) {
                     throw new RegistryException("authentication to " + ep.registry + " failed: cannot reach the token service at "
                             + realmUri.getHost() + ": " + reason(e), e);
                 }
                 sleep(backoff(attempt, null));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryException("interrupted", e);
             }
         }
+    }
+
+    /** Reads a small body whole; more than {@code limit} bytes is a {@link SlipwayException}. */
+    private static byte[] readAtMost(InputStream in, int limit, String what) throws IOException {
+        byte[] bytes = in.readNBytes(limit + 1);
+        if (bytes.length > limit) {
+            throw new SlipwayException(what + " is larger than " + limit + " bytes");
+        }
+        return bytes;
     }
 
     private static Token parseToken(Endpoint ep, byte[] body) {
         JsonNode tree;
         try {
-            tree = JSON.readTree(body);
+            tree = JsonTrees.read(body);
         } catch (IOException e) {
             throw new RegistryException("the token service of " + ep.registry + " answered something that is not JSON", 0, null);
         }

@@ -287,6 +287,66 @@ class BuildCacheIntegrationTest {
         assertThat(outputs()).isEqualTo(before);
     }
 
+    /**
+     * Two stages feeding the final one by COPY --from, as the benchmark's multi fixture: x copies
+     * two context files and puts one into /out, y one. The final RUN records a uuid.
+     */
+    private BuildRequest stagesRequest() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile.stages"), """
+                FROM busybox:test AS x
+                COPY x.txt /src/x.txt
+                COPY other.txt /src/other.txt
+                RUN mkdir /out && cp /src/x.txt /out/x.txt
+                FROM busybox:test AS y
+                COPY y.txt /out/y.txt
+                FROM busybox:test
+                COPY --from=y /out /y
+                COPY --from=x /out /x
+                RUN cat /proc/sys/kernel/random/uuid > /uuid
+                """);
+        if (!Files.exists(ctx.resolve("x.txt"))) {
+            Files.writeString(ctx.resolve("x.txt"), "x\n");
+            Files.writeString(ctx.resolve("other.txt"), "other\n");
+            Files.writeString(ctx.resolve("y.txt"), "y\n");
+        }
+        return request().withDockerfile(ctx.resolve("Dockerfile.stages"));
+    }
+
+    @Test
+    void aChangedSourceOfAnEarlierStageRerunsTheCopyFromThatStageOnly() throws Exception {
+        ImageBuilder.Result cold = build(stagesRequest());
+        assertThat(cold.executed()).isEqualTo(7);
+        String uuid = read("/uuid");
+        Files.writeString(ctx.resolve("x.txt"), "x changed\n");
+
+        ImageBuilder.Result r = build(stagesRequest());
+
+        // x's COPY x.txt, COPY other.txt (its parent changed) and RUN; the final COPY --from=x and RUN.
+        assertThat(r.executed()).isEqualTo(5);
+        assertThat(cachedSteps()).hasSize(2).anyMatch(l -> l.contains("COPY y.txt"))
+                .anyMatch(l -> l.contains("COPY --from=y /out /y"));
+        assertThat(read("/x/x.txt")).isEqualTo("x changed");
+        assertThat(read("/y/y.txt")).isEqualTo("y");
+        assertThat(read("/uuid")).isNotEqualTo(uuid);
+    }
+
+    @Test
+    void anEarlierStageThatChangesButNotInWhatIsCopiedLeavesTheCopyFromCached() throws Exception {
+        build(stagesRequest());
+        String uuid = read("/uuid");
+        Files.writeString(ctx.resolve("other.txt"), "other changed\n");
+
+        ImageBuilder.Result r = build(stagesRequest());
+
+        // x's COPY other.txt and RUN run again and make a new layer, but /out holds the same bytes:
+        // COPY --from=x is keyed by the content it copies (as in BuildKit), not by x's layers.
+        assertThat(r.executed()).isEqualTo(2);
+        assertThat(cachedSteps()).anyMatch(l -> l.contains("COPY --from=x /out /x"))
+                .anyMatch(l -> l.contains("RUN cat /proc/sys/kernel/random/uuid > /uuid"));
+        assertThat(read("/uuid")).isEqualTo(uuid);
+        assertThat(read("/x/x.txt")).isEqualTo("x");
+    }
+
     private static void copyImage(Store from, Store to, String tag) {
         var target = from.references().get(ImageReference.parse(tag)).orElseThrow().target();
         Manifest m = (Manifest) ImageJson.read(from.content().read(target));
