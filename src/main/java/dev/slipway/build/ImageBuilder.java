@@ -2,6 +2,7 @@ package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.Executor;
+import dev.slipway.build.snapshot.ScratchCleaner;
 import dev.slipway.build.snapshot.Snapshotter;
 import dev.slipway.dockerfile.Dockerfile;
 import dev.slipway.dockerfile.DockerfileParser;
@@ -150,9 +151,10 @@ public final class ImageBuilder {
             Workspace ws;
             // Closed (so drained: every blob and record of a finished step durable) before the image
             // that names them is written, and on failure too, so the steps that did finish stay cached.
-            try (WriteBehind writes = store.writeBehind()) {
+            try (WriteBehind writes = store.writeBehind(); ScratchCleaner scratch = new ScratchCleaner()) {
                 ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
-                        snapshotter, executor, progress, solver, new BuildCache(store, remoteCache), writes);
+                        snapshotter.cleaningWith(scratch), scratch, executor, progress, solver,
+                        new BuildCache(store, remoteCache), writes);
                 steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
                 try {
                     last = solver.solve(steps);

@@ -4,6 +4,7 @@ import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.Executor;
 import dev.slipway.build.exec.RootPath;
 import dev.slipway.build.snapshot.HostCommand;
+import dev.slipway.build.snapshot.ScratchCleaner;
 import dev.slipway.build.snapshot.Snapshotter;
 import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.store.Store;
@@ -30,6 +31,7 @@ final class Workspace {
     private final StepContext context;
     private final Store store;
     private final Snapshotter snapshotter;
+    private final ScratchCleaner scratch;
     private final Executor executor;
     private final LayerCommitter committer;
     private final WriteBehind writes;
@@ -42,12 +44,14 @@ final class Workspace {
     private final List<String> outside = new CopyOnWriteArrayList<>();
 
     Workspace(BuildRequest request, String fileName, StepContext context, Store store, Snapshotter snapshotter,
-              Executor executor, Progress progress, StageLookup stages, BuildCache cache, WriteBehind writes) {
+              ScratchCleaner scratch, Executor executor, Progress progress, StageLookup stages, BuildCache cache,
+              WriteBehind writes) {
         this.request = request;
         this.fileName = fileName;
         this.context = context;
         this.store = store;
         this.snapshotter = snapshotter;
+        this.scratch = scratch;
         this.executor = executor;
         this.committer = new LayerCommitter(writes, context.epoch());
         this.writes = writes;
@@ -143,8 +147,9 @@ final class Workspace {
         return p;
     }
 
+    /** Hands {@code area} to the background cleaner: nothing may use it afterwards. */
     void deleteArea(Path area) {
-        HostCommand.deleteTree(area);
+        scratch.remove(area);
     }
 
     /**

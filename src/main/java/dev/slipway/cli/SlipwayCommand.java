@@ -7,8 +7,11 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,36 +26,38 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.")
 public final class SlipwayCommand implements Runnable {
     /**
-     * The subcommands, in the order {@code --help} lists them. Not in the {@code @Command} annotation:
-     * picocli would build the model of every one of them on each start, which costs more than most
-     * commands take to run; {@link #commandLine(String...)} adds only the one the arguments name.
+     * The subcommands by name, in the order {@code --help} lists them. Not in the {@code @Command}
+     * annotation: picocli would build the model of every one of them on each start, which costs more
+     * than most commands take to run; {@link #commandLine(String...)} adds only the one the arguments
+     * name. Named here rather than found by reading each class's annotation, which costs a start-up
+     * a millisecond a class (a test checks that the names are the annotations').
      */
-    static final List<Class<?>> COMMANDS = List.of(
-            CommandLine.HelpCommand.class,
-            ImportCommand.class,
-            ImagesCommand.class,
-            HistoryCommand.class,
-            InspectCommand.class,
-            TagCommand.class,
-            RmiCommand.class,
-            PruneCommand.class,
-            PlanCommand.class,
-            SaveCommand.class,
-            LoadCommand.class,
-            ExportOciCommand.class,
-            PullCommand.class,
-            PushCommand.class,
-            LoginCommand.class,
-            LogoutCommand.class,
-            BuildCommand.class,
-            RunCommand.class,
-            AnalyzeCommand.class,
-            CompareCommand.class,
-            DiffCommand.class,
-            LintCommand.class,
-            SbomCommand.class,
-            ScanCommand.class,
-            DbCommand.class);
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "help", CommandLine.HelpCommand.class,
+            "import", ImportCommand.class,
+            "images", ImagesCommand.class,
+            "history", HistoryCommand.class,
+            "inspect", InspectCommand.class,
+            "tag", TagCommand.class,
+            "rmi", RmiCommand.class,
+            "prune", PruneCommand.class,
+            "plan", PlanCommand.class,
+            "save", SaveCommand.class,
+            "load", LoadCommand.class,
+            "export-oci", ExportOciCommand.class,
+            "pull", PullCommand.class,
+            "push", PushCommand.class,
+            "login", LoginCommand.class,
+            "logout", LogoutCommand.class,
+            "build", BuildCommand.class,
+            "run", RunCommand.class,
+            "analyze", AnalyzeCommand.class,
+            "compare", CompareCommand.class,
+            "diff", DiffCommand.class,
+            "lint", LintCommand.class,
+            "sbom", SbomCommand.class,
+            "scan", ScanCommand.class,
+            "db", DbCommand.class);
 
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where Slipway keeps its state (default: $SLIPWAY_ROOT, else /var/lib/slipway "
@@ -90,7 +95,7 @@ public final class SlipwayCommand implements Runnable {
 
     /** The command line with every subcommand and Slipway's error handling: user errors as one line, bugs with a hint. */
     public static CommandLine commandLine() {
-        return withSubcommands(COMMANDS);
+        return withSubcommands(COMMANDS.values());
     }
 
     /**
@@ -115,22 +120,24 @@ public final class SlipwayCommand implements Runnable {
             }
         }
         if (help || (name == null && !version) || "help".equals(name)) {
-            return withSubcommands(COMMANDS);
+            return withSubcommands(COMMANDS.values());
         }
         if (name == null) {
             return withSubcommands(List.of());
         }
-        List<Class<?>> named = new ArrayList<>();
-        for (Class<?> c : COMMANDS) {
-            Command command = c.getAnnotation(Command.class);
-            if (command.name().equals(name) || List.of(command.aliases()).contains(name)) {
-                named.add(c);
-            }
-        }
-        return withSubcommands(named.isEmpty() ? COMMANDS : named);
+        Class<?> named = COMMANDS.get(name);
+        return withSubcommands(named == null ? COMMANDS.values() : List.of(named));
     }
 
-    private static CommandLine withSubcommands(List<Class<?>> commands) {
+    private static Map<String, Class<?>> commands(Object... nameThenClass) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < nameThenClass.length; i += 2) {
+            commands.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
+        }
+        return Collections.unmodifiableMap(commands);
+    }
+
+    private static CommandLine withSubcommands(Collection<Class<?>> commands) {
         CommandLine cl = new CommandLine(new SlipwayCommand());
         for (Class<?> c : commands) {
             cl.addSubcommand(c);

@@ -5,8 +5,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -14,11 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
- * Extended attributes through the {@code attr} tools. Java reads only {@code user.*} xattrs, and
- * the ones layers need are {@code security.capability} and {@code trusted.overlay.*}; one
- * {@code getfattr -R} per tree keeps this to a single process however large the tree is.
+ * Extended attributes. Java reads only {@code user.*} xattrs, and the ones layers need are
+ * {@code security.capability} and {@code trusted.overlay.*}: through {@link Syscalls} when its
+ * native library is loaded, else through the {@code attr} tools, where one {@code getfattr -R} per
+ * tree keeps this to a single process however large the tree is.
  */
 public final class Xattrs {
     private static final String GETFATTR = "getfattr";
@@ -31,6 +37,56 @@ public final class Xattrs {
      * any, keyed by the path relative to {@code root}. Without {@code getfattr} there are none.
      */
     public static Map<String, SortedMap<String, byte[]>> readTree(Path root, String nameRegex) throws IOException {
+        if (Syscalls.available()) {
+            return readTreeNative(root, nameRegex);
+        }
+        return readTreeWithTool(root, nameRegex);
+    }
+
+    /** {@link #readTree} through the system calls, walking the tree as getfattr -R -P -h does. */
+    static Map<String, SortedMap<String, byte[]>> readTreeNative(Path root, String nameRegex) throws IOException {
+        Pattern names = Pattern.compile(nameRegex);
+        Path abs = root.toAbsolutePath().normalize();
+        Map<String, SortedMap<String, byte[]>> result = new HashMap<>();
+        if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            return result;
+        }
+        Files.walkFileTree(abs, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                read(dir);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                read(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                // As getfattr: what cannot be read has no attributes to report.
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void read(Path p) throws IOException {
+                for (String name : Syscalls.listXattrs(p)) {
+                    if (names.matcher(name).find()) {
+                        byte[] value = Syscalls.getXattr(p, name);
+                        if (value != null) {
+                            String rel = abs.relativize(p).toString();
+                            result.computeIfAbsent(rel, k -> new TreeMap<>()).put(name, value);
+                        }
+                    }
+                }
+            }
+        });
+        return result;
+    }
+
+    /** {@link #readTree} through one {@code getfattr -R}. */
+    static Map<String, SortedMap<String, byte[]>> readTreeWithTool(Path root, String nameRegex) throws IOException {
         if (!available(GETFATTR)) {
             return Map.of();
         }
@@ -69,6 +125,10 @@ public final class Xattrs {
 
     /** Sets one xattr on {@code file} itself (never through a symlink). */
     public static void set(Path file, String name, byte[] value) throws IOException {
+        if (Syscalls.available()) {
+            Syscalls.setXattr(file, name, value);
+            return;
+        }
         if (!available(SETFATTR)) {
             throw new SlipwayException("setfattr (Debian package attr) is needed to set xattr " + name + " on " + file);
         }

@@ -1,10 +1,10 @@
 package dev.slipway.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
+import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -26,7 +26,6 @@ import java.util.Optional;
  * the order Docker and Jib look them up in. Writing keeps every other field of the file.
  */
 public final class DockerConfig {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
     private final List<Path> helperPath;
@@ -186,14 +185,14 @@ public final class DockerConfig {
         try {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return JSON.createObjectNode();
+            return JsonNodeFactory.instance.objectNode();
         } catch (IOException e) {
             throw new SlipwayException("cannot read docker config " + file + ": " + e.getMessage());
         }
         try {
-            JsonNode tree = JSON.readTree(bytes);
+            JsonNode tree = JsonTrees.read(bytes);
             if (tree == null || tree.isMissingNode()) {
-                return JSON.createObjectNode();
+                return JsonNodeFactory.instance.objectNode();
             }
             if (!tree.isObject()) {
                 throw new SlipwayException("docker config " + file + " is not a JSON object");
@@ -214,7 +213,7 @@ public final class DockerConfig {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(tree)));
+                ch.write(java.nio.ByteBuffer.wrap(JsonTrees.writeIndented(tree)));
                 ch.force(true);
             }
             try {

@@ -1,8 +1,8 @@
 package dev.slipway.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.SlipwayException;
+import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -97,7 +97,7 @@ public record RegistryConfig(Set<String> insecureRegistries, List<Path> caCerts,
         Path file = slipwayRoot.resolve(FILE_NAME);
         JsonNode tree;
         try {
-            tree = new ObjectMapper().readTree(Files.readAllBytes(file));
+            tree = JsonTrees.read(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return config;
         } catch (IOException e) {

@@ -1,8 +1,8 @@
 package dev.slipway.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slipway.SlipwayException;
+import dev.slipway.image.JsonTrees;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +34,6 @@ import javax.net.ssl.SSLException;
  * to another host, and retries with exponential backoff for dropped connections, 429 and 5xx.
  */
 final class RegistryTransport {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static {
         // The JDK client moves bodies in buffers of this size (16 KiB by default), one allocation and
@@ -358,7 +357,7 @@ final class RegistryTransport {
         String code = null;
         String message = null;
         try {
-            JsonNode errors = JSON.readTree(body).path("errors");
+            JsonNode errors = JsonTrees.read(body).path("errors");
             if (errors.isArray() && errors.size() > 0) {
                 code = errors.get(0).path("code").asText(null);
                 message = errors.get(0).path("message").asText(null);
@@ -554,7 +553,7 @@ final class RegistryTransport {
     private static Token parseToken(Endpoint ep, byte[] body) {
         JsonNode tree;
         try {
-            tree = JSON.readTree(body);
+            tree = JsonTrees.read(body);
         } catch (IOException e) {
             throw new RegistryException("the token service of " + ep.registry + " answered something that is not JSON", 0, null);
         }

@@ -16,7 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -25,7 +28,17 @@ import java.util.stream.Stream;
  */
 public final class ContentStore {
     private static final int BUFFER = 1 << 16;
+    /** Bounds of {@link #verified}: manifests and configs, a few per image a command touches. */
+    private static final int VERIFIED_MAX_BYTES = 1 << 20;
+    private static final int VERIFIED_MAX_BLOBS = 256;
     private final StoreRoot root;
+    /**
+     * Blobs that {@link #read} has hashed, by digest: the same bytes read again are not hashed again
+     * (a {@code save} reads an image's manifest and config four times each, and until the JIT compiles
+     * SHA-256 each hash of a few KB costs milliseconds). The file is still read every time and compared,
+     * so a blob changed on disk since is hashed and refused as before.
+     */
+    private final Map<Digest, byte[]> verified = new ConcurrentHashMap<>();
 
     public ContentStore(StoreRoot root) {
         this.root = root;
@@ -166,8 +179,15 @@ public final class ContentStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read blob " + digest, e);
         }
+        byte[] seen = verified.get(digest);
+        if (seen != null && Arrays.equals(seen, content)) {
+            return content;
+        }
         if (!Digest.sha256(content).equals(digest)) {
             throw corrupt(digest);
+        }
+        if (content.length <= VERIFIED_MAX_BYTES && verified.size() < VERIFIED_MAX_BLOBS) {
+            verified.put(digest, content.clone());
         }
         return content;
     }

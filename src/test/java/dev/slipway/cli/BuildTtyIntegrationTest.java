@@ -93,7 +93,8 @@ class BuildTtyIntegrationTest {
                 ctx.toString()) + "; echo EXITED=$?; sleep 120";
         run("tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "50", command);
 
-        String live = screen(s -> s.contains("left-line-8") && s.contains("right-line"));
+        // The output rows, not the RUN line that also names right-line.
+        String live = screen(s -> s.contains("# left-line-8") && s.contains("# right-line"));
         List<String> rows = live.lines().toList();
         assertThat(rows).filteredOn(r -> r.startsWith("[+] Building")).singleElement().asString()
                 .matches("\\[\\+\\] Building \\d+\\.\\ds \\(\\d+/\\d+\\)");

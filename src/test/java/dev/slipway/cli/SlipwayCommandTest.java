@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 class SlipwayCommandTest {
@@ -38,6 +39,17 @@ class SlipwayCommandTest {
         assertThat(SlipwayCommand.commandLine("--root", "/x", "--debug", "images", "-q").getSubcommands())
                 .containsOnlyKeys("images");
         assertThat(SlipwayCommand.commandLine("--version").getSubcommands()).isEmpty();
+    }
+
+    @Test
+    void everyCommandIsListedUnderTheNameItsAnnotationGives() {
+        SlipwayCommand.COMMANDS.forEach((name, type) -> {
+            CommandLine.Command command = type.getAnnotation(CommandLine.Command.class);
+            assertThat(command.name()).as(type.getName()).isEqualTo(name);
+            assertThat(command.aliases()).as("aliases of " + name + " would need entries of their own").isEmpty();
+        });
+        assertThat(SlipwayCommand.commandLine("save", "-o", "x.tar", "img").getSubcommands()).containsOnlyKeys("save");
+        assertThat(SlipwayCommand.commandLine("export-oci").getSubcommands()).containsOnlyKeys("export-oci");
     }
 
     @Test

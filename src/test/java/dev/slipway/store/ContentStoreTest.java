@@ -95,6 +95,25 @@ class ContentStoreTest {
     }
 
     @Test
+    void aBlobReadBeforeIsStillRefusedOnceItChangesOnDisk() throws IOException {
+        ContentStore store = store();
+        Blob blob = store.put("{\"a\":1}".getBytes());
+        assertThat(store.read(blob.digest())).isEqualTo("{\"a\":1}".getBytes());
+        byte[] again = store.read(blob.digest());
+        again[0] = 'x';
+        assertThat(store.read(blob.digest())).as("a caller changing what it got changes nothing stored")
+                .isEqualTo("{\"a\":1}".getBytes());
+        Files.writeString(store.path(blob.digest()), "{\"a\":2}");
+        assertThatThrownBy(() -> store.read(blob.digest()))
+                .isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("corrupt");
+        Files.delete(store.path(blob.digest()));
+        assertThatThrownBy(() -> store.read(blob.digest()))
+                .isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("not in the store");
+    }
+
+    @Test
     void missingBlobIsAnError() {
         Digest d = Digest.sha256("nope".getBytes());
         assertThat(store().has(d)).isFalse();

@@ -1,9 +1,11 @@
 package dev.slipway.build.exec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.slipway.image.JsonTrees;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -21,13 +23,11 @@ final class OciSpec {
             "/proc/sysrq-trigger");
     static final long NOFILE = 1048576;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private OciSpec() {
     }
 
     static ObjectNode generate(Plan plan) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("ociVersion", "1.0.2");
 
         ObjectNode process = root.putObject("process");
@@ -98,11 +98,7 @@ final class OciSpec {
     }
 
     static String toJson(ObjectNode spec) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(spec);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return new String(JsonTrees.writeIndented(spec), StandardCharsets.UTF_8);
     }
 
     private static void mount(ArrayNode mounts, String dest, String type, String source, String... options) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The fallback when overlayfs is unavailable: the layers are copied into one directory, and the
@@ -30,20 +31,22 @@ final class CopySnapshot implements Snapshot {
     private static final String ATTRS = "unix:ino,ctime,mode,uid,gid,lastModifiedTime,size";
 
     private final Path area;
+    private final Consumer<Path> remover;
     private final Path rootfs;
     private final Path upper;
     private Map<String, Map<String, Object>> baseline;
     private boolean committed;
     private boolean closed;
 
-    private CopySnapshot(Path area) {
+    private CopySnapshot(Path area, Consumer<Path> remover) {
+        this.remover = remover;
         this.area = area;
         this.rootfs = area.resolve("rootfs");
         this.upper = area.resolve("upper");
     }
 
-    static CopySnapshot create(List<Path> lowers, Path area) {
-        CopySnapshot s = new CopySnapshot(area);
+    static CopySnapshot create(List<Path> lowers, Path area, Consumer<Path> remover) {
+        CopySnapshot s = new CopySnapshot(area, remover);
         try {
             Files.createDirectories(s.rootfs);
             for (int i = lowers.size() - 1; i >= 0; i--) {
@@ -251,10 +254,10 @@ final class CopySnapshot implements Snapshot {
             return;
         }
         closed = true;
-        HostCommand.deleteTree(rootfs);
-        HostCommand.deleteTree(area.resolve("changed.list"));
+        remover.accept(rootfs);
+        remover.accept(area.resolve("changed.list"));
         if (!committed) {
-            HostCommand.deleteTree(upper);
+            remover.accept(upper);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.slipway.build.snapshot;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.Syscalls;
 import dev.slipway.layer.TreeScanner;
 import dev.slipway.layer.Xattrs;
 
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** An overlayfs mount: lowerdirs = the parent's layers, upperdir = the step's new layer. */
 final class OverlaySnapshot implements Snapshot {
@@ -29,24 +31,26 @@ final class OverlaySnapshot implements Snapshot {
     private final Path area;
     private final Path upper;
     private final Path merged;
+    private final Consumer<Path> remover;
     private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
     private Map<String, SortedMap<String, byte[]>> xattrs;
     private boolean mounted;
     private boolean committed;
     private boolean closed;
 
-    private OverlaySnapshot(List<Path> lowers, Path area) {
+    private OverlaySnapshot(List<Path> lowers, Path area, Consumer<Path> remover) {
         this.lowers = lowers;
+        this.remover = remover;
         this.area = area;
         this.upper = area.resolve("upper");
         this.merged = area.resolve("merged");
     }
 
-    static OverlaySnapshot mount(List<Path> lowers, Path area) {
+    static OverlaySnapshot mount(List<Path> lowers, Path area, Consumer<Path> remover) {
         if (lowers.size() > MAX_LOWERS) {
             throw new SlipwayException("too many layers for overlayfs: " + lowers.size() + " (at most " + MAX_LOWERS + ")");
         }
-        OverlaySnapshot s = new OverlaySnapshot(lowers, area);
+        OverlaySnapshot s = new OverlaySnapshot(lowers, area, remover);
         try {
             Files.createDirectories(s.upper);
             Files.createDirectories(area.resolve("work"));
@@ -60,6 +64,15 @@ final class OverlaySnapshot implements Snapshot {
                 lowers.forEach(p -> lowerNames.add(p.toString()));
             }
             String data = options(lowerNames, s.upper.toString(), area.resolve("work").toString());
+            if (data.length() <= MAX_MOUNT_DATA && Syscalls.available()) {
+                try {
+                    Syscalls.mount("overlay", s.merged, "overlay", 0, data);
+                } catch (Syscalls.Failure e) {
+                    throw new SlipwayException("cannot mount the overlay at " + s.merged + ": " + e.getMessage(), e);
+                }
+                s.mounted = true;
+                return s;
+            }
             Path cwd = null;
             if (data.length() > MAX_MOUNT_DATA) {
                 // Short names relative to the work area, resolved against mount's working directory.
@@ -207,6 +220,20 @@ final class OverlaySnapshot implements Snapshot {
         if (!mounted) {
             return;
         }
+        if (Syscalls.available()) {
+            try {
+                try {
+                    Syscalls.umount(merged, 0);
+                } catch (Syscalls.Failure e) {
+                    // A process still holding the mount must not leave it attached forever.
+                    Syscalls.umount(merged, Syscalls.MNT_DETACH);
+                }
+            } catch (Syscalls.Failure e) {
+                throw new SlipwayException("cannot unmount " + merged + ": " + e.getMessage(), e);
+            }
+            mounted = false;
+            return;
+        }
         HostCommand.Result r = HostCommand.run(List.of("umount", merged.toString()), null);
         if (!r.ok()) {
             // A process still holding the mount must not leave it attached forever.
@@ -222,12 +249,12 @@ final class OverlaySnapshot implements Snapshot {
         }
         closed = true;
         unmount();
-        HostCommand.deleteTree(area.resolve("work"));
-        HostCommand.deleteTree(merged);
-        HostCommand.deleteTree(area.resolve("l"));
-        HostCommand.deleteTree(area.resolve("empty"));
+        remover.accept(area.resolve("work"));
+        remover.accept(merged);
+        remover.accept(area.resolve("l"));
+        remover.accept(area.resolve("empty"));
         if (!committed) {
-            HostCommand.deleteTree(upper);
+            remover.accept(upper);
         }
     }
 }

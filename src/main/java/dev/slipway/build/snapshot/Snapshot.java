@@ -10,7 +10,8 @@ import java.util.SortedMap;
  * the step sees; {@link #commit()} ends the view and yields the step's new layer as an
  * overlay-style directory (whiteouts as 0/0 character devices, opaque directories marked with
  * the {@code trusted.overlay.opaque} xattr), which {@code dev.slipway.layer} turns into a tar.
- * {@link #close()} always unmounts and removes the scratch state, even after a failure.
+ * {@link #close()} always unmounts and removes the scratch state (at once, or through the
+ * snapshotter's {@link ScratchCleaner}), even after a failure.
  */
 public interface Snapshot extends AutoCloseable {
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Prepares {@link Snapshot}s: overlayfs mounts when the kernel has overlay, otherwise copies.
@@ -17,9 +18,20 @@ public final class Snapshotter {
     public enum Mode { OVERLAY, COPY }
 
     private final Mode mode;
+    private final Consumer<Path> remover;
 
     public Snapshotter(Mode mode) {
+        this(mode, HostCommand::deleteTree);
+    }
+
+    private Snapshotter(Mode mode, Consumer<Path> remover) {
         this.mode = mode;
+        this.remover = remover;
+    }
+
+    /** This snapshotter, with closed snapshots' scratch directories removed by {@code cleaner}. */
+    public Snapshotter cleaningWith(ScratchCleaner cleaner) {
+        return new Snapshotter(mode, cleaner::remove);
     }
 
     /**
@@ -64,7 +76,7 @@ public final class Snapshotter {
         }
         List<Path> abs = lowers.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         Path area = workArea.toAbsolutePath().normalize();
-        return mode == Mode.OVERLAY ? OverlaySnapshot.mount(abs, area) : CopySnapshot.create(abs, area);
+        return mode == Mode.OVERLAY ? OverlaySnapshot.mount(abs, area, remover) : CopySnapshot.create(abs, area, remover);
     }
 
     static boolean overlayAvailable() {

@@ -124,4 +124,26 @@ class SnapshotIntegrationTest {
         assertThatThrownBy(() -> sn.prepare(List.of(), tmp.resolve("busy")))
                 .isInstanceOf(SlipwayException.class).hasMessageContaining("not empty");
     }
+
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void aCleanerRemovesTheScratchOfClosedSnapshotsByTheTimeItCloses(Snapshotter.Mode mode) throws IOException {
+        List<Path> lowers = layers(2);
+        Path committed;
+        try (ScratchCleaner cleaner = new ScratchCleaner()) {
+            Snapshotter snapshotter = new Snapshotter(mode).cleaningWith(cleaner);
+            try (Snapshot s = snapshotter.prepare(lowers, tmp.resolve("kept"))) {
+                Files.writeString(s.rootfs().resolve("new"), "x");
+                committed = s.commit();
+            }
+            try (Snapshot s = snapshotter.prepare(lowers, tmp.resolve("dropped"))) {
+                Files.writeString(s.rootfs().resolve("new"), "x");
+            }
+        }
+        assertThat(Files.readString(committed.resolve("new"))).isEqualTo("x");
+        try (var kept = Files.list(tmp.resolve("kept")); var dropped = Files.list(tmp.resolve("dropped"))) {
+            assertThat(kept).containsExactly(committed);
+            assertThat(dropped).isEmpty();
+        }
+    }
 }

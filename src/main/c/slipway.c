@@ -1,0 +1,169 @@
+/*
+ * The few Linux system calls a RUN step makes on every run and Java cannot: mount(2), umount2(2)
+ * and the xattr calls for names outside user.*. Without this library each was a forked tool
+ * (mount, umount, getfattr), milliseconds apiece on every step. Errors come back as -errno, and
+ * every path crosses as the exact bytes of the file name.
+ */
+#include <jni.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+/* A NUL-terminated copy of a byte array (NULL for NULL); *failed is set when memory ran out. */
+static char *cstring(JNIEnv *env, jbyteArray bytes, int *failed) {
+    if (bytes == NULL) {
+        return NULL;
+    }
+    jsize n = (*env)->GetArrayLength(env, bytes);
+    char *s = malloc((size_t) n + 1);
+    if (s == NULL) {
+        *failed = 1;
+        return NULL;
+    }
+    (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *) s);
+    s[n] = '\0';
+    return s;
+}
+
+JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_mount0(JNIEnv *env, jclass cls, jbyteArray source,
+        jbyteArray target, jbyteArray type, jlong flags, jbyteArray data) {
+    int failed = 0;
+    char *s = cstring(env, source, &failed);
+    char *t = cstring(env, target, &failed);
+    char *y = cstring(env, type, &failed);
+    char *d = cstring(env, data, &failed);
+    int result = 0;
+    if (failed || t == NULL) {
+        result = -ENOMEM;
+    } else if (mount(s, t, y, (unsigned long) flags, d) != 0) {
+        result = -errno;
+    }
+    free(s);
+    free(t);
+    free(y);
+    free(d);
+    return result;
+}
+
+JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_umount0(JNIEnv *env, jclass cls, jbyteArray target,
+        jint flags) {
+    int failed = 0;
+    char *t = cstring(env, target, &failed);
+    int result = 0;
+    if (failed || t == NULL) {
+        result = -ENOMEM;
+    } else if (umount2(t, flags) != 0) {
+        result = -errno;
+    }
+    free(t);
+    return result;
+}
+
+/* The result of a size-probing xattr call as a Java byte array; NULL with *err set on failure. */
+static jbyteArray probed(JNIEnv *env, ssize_t (*call)(const char *, const char *, char *, size_t),
+        const char *path, const char *name, int *err) {
+    for (int attempt = 0; attempt < 8; attempt++) {
+        ssize_t size = call(path, name, NULL, 0);
+        if (size < 0) {
+            *err = errno;
+            return NULL;
+        }
+        char *buf = malloc(size > 0 ? (size_t) size : 1);
+        if (buf == NULL) {
+            *err = ENOMEM;
+            return NULL;
+        }
+        ssize_t got = call(path, name, buf, (size_t) size);
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            if (e == ERANGE) {
+                continue; /* it grew between the two calls */
+            }
+            *err = e;
+            return NULL;
+        }
+        jbyteArray out = (*env)->NewByteArray(env, (jsize) got);
+        if (out != NULL) {
+            (*env)->SetByteArrayRegion(env, out, 0, (jsize) got, (const jbyte *) buf);
+        } else {
+            *err = ENOMEM;
+        }
+        free(buf);
+        return out;
+    }
+    *err = ERANGE;
+    return NULL;
+}
+
+static ssize_t list_call(const char *path, const char *unused, char *buf, size_t size) {
+    (void) unused;
+    return llistxattr(path, buf, size);
+}
+
+static ssize_t get_call(const char *path, const char *name, char *buf, size_t size) {
+    return lgetxattr(path, name, buf, size);
+}
+
+/* The names of a file's xattrs, each NUL-terminated; errno[0] set and NULL returned on failure. */
+JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_Syscalls_list0(JNIEnv *env, jclass cls, jbyteArray path,
+        jintArray errOut) {
+    int failed = 0, err = 0;
+    char *p = cstring(env, path, &failed);
+    jbyteArray out = NULL;
+    if (failed || p == NULL) {
+        err = ENOMEM;
+    } else {
+        out = probed(env, list_call, p, NULL, &err);
+    }
+    free(p);
+    if (out == NULL) {
+        jint e = err;
+        (*env)->SetIntArrayRegion(env, errOut, 0, 1, &e);
+    }
+    return out;
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_Syscalls_get0(JNIEnv *env, jclass cls, jbyteArray path,
+        jbyteArray name, jintArray errOut) {
+    int failed = 0, err = 0;
+    char *p = cstring(env, path, &failed);
+    char *n = cstring(env, name, &failed);
+    jbyteArray out = NULL;
+    if (failed || p == NULL || n == NULL) {
+        err = ENOMEM;
+    } else {
+        out = probed(env, get_call, p, n, &err);
+    }
+    free(p);
+    free(n);
+    if (out == NULL) {
+        jint e = err;
+        (*env)->SetIntArrayRegion(env, errOut, 0, 1, &e);
+    }
+    return out;
+}
+
+JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_set0(JNIEnv *env, jclass cls, jbyteArray path,
+        jbyteArray name, jbyteArray value) {
+    int failed = 0;
+    char *p = cstring(env, path, &failed);
+    char *n = cstring(env, name, &failed);
+    jsize len = (*env)->GetArrayLength(env, value);
+    jbyte *v = malloc(len > 0 ? (size_t) len : 1);
+    int result = 0;
+    if (failed || p == NULL || n == NULL || v == NULL) {
+        result = -ENOMEM;
+    } else {
+        (*env)->GetByteArrayRegion(env, value, 0, len, v);
+        if (lsetxattr(p, n, v, (size_t) len, 0) != 0) {
+            result = -errno;
+        }
+    }
+    free(p);
+    free(n);
+    free(v);
+    return result;
+}

@@ -1,0 +1,187 @@
+package dev.slipway.layer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * mount(2), umount2(2) and the xattr calls, made in-process through the small JNI library built
+ * from {@code src/main/c} and carried in the jar. A RUN step needs each of them once or more, and
+ * as forked tools (mount, umount, getfattr) they cost milliseconds apiece. The library is optional:
+ * when it was not built (no C compiler), cannot load, or {@code SLIPWAY_NATIVE=0} is set,
+ * {@link #available()} is false and callers run the host tools as before.
+ *
+ * <p>It lives in {@code layer}, the lowest package that needs it (xattrs); {@code build.snapshot}
+ * mounts through it. Paths cross as the exact bytes of their names.
+ */
+public final class Syscalls {
+    /** umount2(2) flag: detach now, clean up when no longer busy. */
+    public static final int MNT_DETACH = 2;
+    private static final int ERANGE = 34;
+    private static final int ENODATA = 61;
+    private static final int ENOTSUP = 95;
+
+    /** How file names are encoded for the kernel: as every java.nio call sends them. */
+    private static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    private static final boolean AVAILABLE = load();
+
+    private Syscalls() {
+    }
+
+    /** Whether the native library is loaded; when false every other method throws. */
+    public static boolean available() {
+        return AVAILABLE;
+    }
+
+    /** A failed call: the errno and the kernel's name for it. */
+    public static final class Failure extends IOException {
+        private final int errno;
+
+        Failure(String call, Path path, int errno) {
+            super(call + " " + path + ": " + describe(errno));
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+
+    /** mount(2): {@code source} and {@code data} may be null. */
+    public static void mount(String source, Path target, String type, long flags, String data) throws Failure {
+        int r = mount0(bytes(source), bytes(target), bytes(type), flags, bytes(data));
+        if (r != 0) {
+            throw new Failure("mount", target, -r);
+        }
+    }
+
+    /** umount2(2). */
+    public static void umount(Path target, int flags) throws Failure {
+        int r = umount0(bytes(target), flags);
+        if (r != 0) {
+            throw new Failure("umount", target, -r);
+        }
+    }
+
+    /** The names of the xattrs of {@code file} itself (a symlink's own, never its target's). */
+    public static List<String> listXattrs(Path file) throws Failure {
+        int[] err = new int[1];
+        byte[] raw = list0(bytes(file), err);
+        if (raw == null) {
+            if (err[0] == ENOTSUP) {
+                return List.of();
+            }
+            throw new Failure("llistxattr", file, err[0]);
+        }
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                if (i > start) {
+                    names.add(new String(raw, start, i - start, StandardCharsets.ISO_8859_1));
+                }
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    /** One xattr of {@code file} itself; null when it has none of that name. */
+    public static byte[] getXattr(Path file, String name) throws Failure {
+        int[] err = new int[1];
+        byte[] value = get0(bytes(file), name.getBytes(StandardCharsets.ISO_8859_1), err);
+        if (value == null) {
+            if (err[0] == ENODATA) {
+                return null;
+            }
+            throw new Failure("lgetxattr", file, err[0]);
+        }
+        return value;
+    }
+
+    /** Sets one xattr on {@code file} itself. */
+    public static void setXattr(Path file, String name, byte[] value) throws Failure {
+        int r = set0(bytes(file), name.getBytes(StandardCharsets.ISO_8859_1), value);
+        if (r != 0) {
+            throw new Failure("lsetxattr", file, -r);
+        }
+    }
+
+    private static byte[] bytes(Path p) {
+        return bytes(p.toString());
+    }
+
+    private static byte[] bytes(String s) {
+        return s == null ? null : s.getBytes(JNU);
+    }
+
+
+    private static String describe(int errno) {
+        return switch (errno) {
+            case 1 -> "operation not permitted";
+            case 2 -> "no such file or directory";
+            case 13 -> "permission denied";
+            case 16 -> "device or resource busy";
+            case 19 -> "no such device";
+            case 20 -> "not a directory";
+            case 22 -> "invalid argument";
+            case ERANGE -> "result too large";
+            case ENOTSUP -> "operation not supported";
+            default -> "errno " + errno;
+        };
+    }
+
+    private static boolean load() {
+        String setting = System.getenv("SLIPWAY_NATIVE");
+        if ("0".equals(setting) || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).equals("linux")) {
+            return false;
+        }
+        URL lib = Syscalls.class.getResource("/native/linux-" + System.getProperty("os.arch") + "/libslipway.so");
+        if (lib == null) {
+            return false;
+        }
+        Path dir = null;
+        Path file = null;
+        try {
+            // A fresh private directory (mode 0700): no other user can swap the file before it loads.
+            dir = Files.createTempDirectory("slipway-native");
+            file = dir.resolve("libslipway.so");
+            try (InputStream in = lib.openStream()) {
+                Files.copy(in, file);
+            }
+            System.load(file.toString());
+            return true;
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            return false;
+        } finally {
+            // Once loaded the mapping stays; the file is not needed.
+            try {
+                if (file != null) {
+                    Files.deleteIfExists(file);
+                }
+                if (dir != null) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException ignored) {
+                // A leftover in the temp directory holds nothing secret.
+            }
+        }
+    }
+
+    private static native int mount0(byte[] source, byte[] target, byte[] type, long flags, byte[] data);
+
+    private static native int umount0(byte[] target, int flags);
+
+    private static native byte[] list0(byte[] path, int[] err);
+
+    private static native byte[] get0(byte[] path, byte[] name, int[] err);
+
+    private static native int set0(byte[] path, byte[] name, byte[] value);
+}
