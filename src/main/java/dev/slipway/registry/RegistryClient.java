@@ -133,7 +133,11 @@ public final class RegistryClient {
             blobs.add(manifest.config());
             blobs.addAll(manifest.layers());
             AtomicInteger downloaded = new AtomicInteger();
-            runAll(distinct(blobs), blob -> {
+            // Largest first: with more blobs than connections, a big one started last would leave the
+            // pull waiting on a single connection at the end.
+            List<Descriptor> order = distinct(blobs);
+            order.sort(java.util.Comparator.comparingLong(Descriptor::size).reversed());
+            runAll(order, blob -> {
                 if (fetchBlob(ep, ref.repository(), blob, store.content(), scopes)) {
                     downloaded.incrementAndGet();
                 }

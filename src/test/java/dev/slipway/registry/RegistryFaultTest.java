@@ -194,6 +194,16 @@ class RegistryFaultTest {
         assertConsistent(target);
     }
 
+    @Test
+    void largerBlobsAreFetchedFirst() throws IOException {
+        HttpServer server = fake(0, (ex, d, content) -> false, null);
+        RegistryClient oneAtATime = new RegistryClient(RegistryConfig.defaults().withParallelism(1),
+                r -> Optional.empty(), TransferListener.NONE);
+        oneAtATime.pull(ref(server), Platform.host(), target());
+        assertThat(gets).extracting(Get::digest).containsExactly(layer.digest(), manifest.config().digest());
+        assertThat(layer.size()).isGreaterThan(manifest.config().size());
+    }
+
     /** A registry that sends half the layer on its first GET, then drops the connection; later GETs work. */
     private HttpServer droppingTheFirstLayerGetHalfway() throws IOException {
         AtomicInteger layerGets = new AtomicInteger();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import java.util.List;
 
 /**
@@ -17,8 +18,8 @@ import java.util.List;
  * whole tree), the store entries it depended on (tags, blobs, cache records) and its output.
  *
  * <p>Binary and flat, read in one pass with nothing but {@code java.lang}: the check runs before
- * anything heavy has loaded. A 64-bit FNV-1a checksum ends the file, so a record cut short by a
- * crash or garbled on disk is seen as no record. Plain arrays rather than collections of records:
+ * anything heavy has loaded. A CRC-32 ends the file, so a record cut short by a crash or garbled on
+ * disk is seen as no record. Plain arrays rather than collections of records:
  * the check of a 20,000-file context compares them in a tight loop.
  */
 final class BuildRecord {
@@ -53,11 +54,15 @@ final class BuildRecord {
     boolean[] follow;
     long[] pathStats;
 
-    /** The context, absolute, and its tree: entry 0 is the context itself, every other names its parent. */
+    /**
+     * The context, absolute, and its tree: entry 0 is the context itself, every other names its
+     * parent (an earlier entry), whether it is a directory, and its {@link FileStat#hash stat hash}.
+     */
     String context;
     int[] parents;
     String[] names;
-    long[] treeStats;
+    byte[] directories;
+    long[] treeHashes;
 
     /** refs.json entries: normalized name → target digest. */
     String[] refNames;
@@ -168,7 +173,9 @@ final class BuildRecord {
             string(out, context);
             ints(out, parents);
             strings(out, names);
-            longs(out, treeStats);
+            out.writeInt(directories.length);
+            out.write(directories);
+            longs(out, treeHashes);
             strings(out, refNames);
             strings(out, refTargets);
             strings(out, blobs);
@@ -187,13 +194,20 @@ final class BuildRecord {
             throw new UncheckedIOException(e);
         }
         byte[] body = bytes.toByteArray();
-        long sum = fnv(FNV_OFFSET, body);
+        long sum = checksum(body, body.length);
         byte[] all = new byte[body.length + 8];
         System.arraycopy(body, 0, all, 0, body.length);
         for (int i = 0; i < 8; i++) {
             all[body.length + i] = (byte) (sum >>> (56 - 8 * i));
         }
         return all;
+    }
+
+    /** CRC-32 of the first {@code length} bytes: native code, where a Java loop would run interpreted this early. */
+    private static long checksum(byte[] bytes, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, length);
+        return crc.getValue();
     }
 
     private static void strings(DataOutputStream out, String[] values) throws IOException {
@@ -237,7 +251,7 @@ final class BuildRecord {
         for (int i = 0; i < 8; i++) {
             sum = (sum << 8) | (bytes[end + i] & 0xff);
         }
-        if (sum != fnv(FNV_OFFSET, bytes, 0, end)) {
+        if (sum != checksum(bytes, end)) {
             return null;
         }
         Reader in = new Reader(bytes, end);
@@ -262,7 +276,8 @@ final class BuildRecord {
             r.context = in.string();
             r.parents = in.ints();
             r.names = in.strings();
-            r.treeStats = in.longs();
+            r.directories = in.bytes(in.count());
+            r.treeHashes = in.longs();
             r.refNames = in.strings();
             r.refTargets = in.strings();
             r.blobs = in.strings();
@@ -289,7 +304,8 @@ final class BuildRecord {
     private boolean consistent() {
         int n = names.length;
         if (envValues.length != envNames.length || pathStats.length != paths.length * FileStat.FIELDS
-                || parents.length != n || treeStats.length != n * FileStat.FIELDS || n == 0 || parents[0] != -1
+                || parents.length != n || directories.length != n || treeHashes.length != n || n == 0
+                || parents[0] != -1
                 || refTargets.length != refNames.length || blobSizes.length != blobs.length
                 || cacheStats.length != cacheKeys.length * FileStat.FIELDS
                 || eventSteps.length != eventTypes.length || eventTexts.length != eventTypes.length
@@ -298,7 +314,7 @@ final class BuildRecord {
             return false;
         }
         for (int i = 1; i < n; i++) {
-            if (parents[i] < 0 || parents[i] >= i || names[i] == null) {
+            if (parents[i] < 0 || parents[i] >= i || directories[parents[i]] == 0 || names[i] == null) {
                 return false;
             }
         }

@@ -247,14 +247,18 @@ public final class BuildRecorder {
         r.context = context.toString();
         r.parents = t.parents.stream().mapToInt(Integer::intValue).toArray();
         r.names = t.names.toArray(String[]::new);
-        r.treeStats = t.stats();
+        long[] stats = t.stats();
+        r.directories = new byte[r.names.length];
+        r.treeHashes = new long[r.names.length];
         for (int i = 0; i < r.names.length; i++) {
-            if (r.treeStats[i * FileStat.FIELDS] == FileStat.ABSENT) {
+            if (stats[i * FileStat.FIELDS] == FileStat.ABSENT) {
                 return "the context changed during the build";
             }
-            if (racy(r.treeStats, i)) {
+            if (racy(stats, i)) {
                 return context.resolve(t.path(i)) + " changed since the build started";
             }
+            r.directories[i] = (byte) (FileStat.isDirectory(stats, i * FileStat.FIELDS) ? 1 : 0);
+            r.treeHashes[i] = FileStat.hash(stats, i * FileStat.FIELDS);
         }
 
         String why = store(r, result, tags);
@@ -292,7 +296,11 @@ public final class BuildRecorder {
         }
         Map<String, Digest> wanted = new TreeMap<>(result.inputs().tags());
         for (String tag : tags) {
-            wanted.put(ImageReference.parse(tag).toString(), result.manifestDigest());
+            Digest before = wanted.put(ImageReference.parse(tag).toString(), result.manifestDigest());
+            // FROM app:1 ... -t app:1: the next build starts from this image, so it is another build.
+            if (before != null && !before.equals(result.manifestDigest())) {
+                return tag + " is both a base of the build and its result";
+            }
         }
         for (Map.Entry<String, Digest> w : wanted.entrySet()) {
             if (!w.getValue().equals(refs.get(w.getKey()))) {

@@ -29,7 +29,7 @@ public final class UpToDate {
     /** Set (non-empty) to have the check say on stderr why it did or did not trust the record. */
     public static final String EXPLAIN = "SLIPWAY_UPTODATE_EXPLAIN";
     /** Contexts with more entries than this are checked by several threads. */
-    static final int PARALLEL_ENTRIES = 4096;
+    static final int PARALLEL_ENTRIES = 1024;
 
     private UpToDate() {
     }
@@ -218,8 +218,8 @@ public final class UpToDate {
         int n = r.names.length;
         Path[] dirs = new Path[n];
         for (int i = 0; i < n; i++) {
-            if (FileStat.isDirectory(r.treeStats, i * FileStat.FIELDS)) {
-                dirs[i] = i == 0 ? Path.of(r.context) : parentOf(r, dirs, i).resolve(r.names[i]);
+            if (r.directories[i] != 0) {
+                dirs[i] = i == 0 ? Path.of(r.context) : dirs[r.parents[i]].resolve(r.names[i]);
             }
         }
         if (n <= PARALLEL_ENTRIES) {
@@ -253,14 +253,6 @@ public final class UpToDate {
         return null;
     }
 
-    private static Path parentOf(BuildRecord r, Path[] dirs, int i) {
-        Path parent = dirs[r.parents[i]];
-        if (parent == null) {
-            throw new IllegalStateException("a context entry whose parent is no directory");
-        }
-        return parent;
-    }
-
     /** Entries {@code [from, to)} of the tree, compared with their recorded stats. */
     private static final class TreeRange implements Runnable {
         private final BuildRecord r;
@@ -288,10 +280,10 @@ public final class UpToDate {
         String check() throws IOException {
             long[] stat = new long[FileStat.FIELDS];
             for (int i = from; i < to; i++) {
-                Path p = dirs[i] != null ? dirs[i] : parentOf(r, dirs, i).resolve(r.names[i]);
+                Path p = dirs[i] != null ? dirs[i] : dirs[r.parents[i]].resolve(r.names[i]);
                 // The context itself is found as the build finds it, through symlinks; inside it nothing is followed.
                 FileStat.read(p, i == 0, stat, 0);
-                if (!FileStat.same(stat, 0, r.treeStats, i * FileStat.FIELDS)) {
+                if (FileStat.hash(stat, 0) != r.treeHashes[i]) {
                     return p + " changed";
                 }
             }

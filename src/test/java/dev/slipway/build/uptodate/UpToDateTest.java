@@ -443,6 +443,14 @@ class UpToDateTest {
     }
 
     @Test
+    void anImageTaggedAsItsOwnBaseLeavesNoRecord() throws Exception {
+        // The next build of FROM base:1 ... -t base:1 starts from this one: it is never up to date.
+        Invocation inv = new Invocation().tag("base:1");
+        assertThat(inv.build()).contains("both a base of the build and its result");
+        misses(inv, "no record");
+    }
+
+    @Test
     void optionsOutsideTheArgvAreRefused() {
         assertThat(BuildRecorder.unrecordable(List.of("--tag", "--quiet", "--root", "--build-arg"))).isNull();
         assertThat(BuildRecorder.unrecordable(List.of("--tag", "--no-cache"))).isEqualTo("--no-cache");
