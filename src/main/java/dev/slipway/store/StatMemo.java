@@ -176,7 +176,9 @@ public final class StatMemo {
                     out.writeUTF(e.getValue().digest().toString());
                 }
             }
-            AtomicFiles.replace(t, file);
+            // Not synced: the memo is a hint, and a rename lost to a crash costs a re-read, where a
+            // directory fsync here is a journal commit on the path of every build whose context changed.
+            AtomicFiles.replace(t, file, false);
             dirty = false;
         } catch (IOException | UncheckedIOException e) {
             // Only a hint: a memo that cannot be written makes the next build read the files again.
