@@ -1,15 +1,18 @@
 /*
- * The few Linux system calls a RUN step makes on every run and Java cannot: mount(2), umount2(2)
- * and the xattr calls for names outside user.*. Without this library each was a forked tool
+ * The few Linux system calls a RUN step makes on every run and Java cannot: mount(2), umount2(2),
+ * syncfs(2) and the xattr calls for names outside user.*. Without this library each was a forked tool
  * (mount, umount, getfattr), milliseconds apiece on every step. Errors come back as -errno, and
  * every path crosses as the exact bytes of the file name.
  */
+#define _GNU_SOURCE
 #include <jni.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 /* A NUL-terminated copy of a byte array (NULL for NULL); *failed is set when memory ran out. */
 static char *cstring(JNIEnv *env, jbyteArray bytes, int *failed) {
@@ -165,5 +168,27 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_set0(JNIEnv *env, jclass 
     free(p);
     free(n);
     free(v);
+    return result;
+}
+
+/* syncfs(2) of the file system holding the directory path: what an overlay's umount does. */
+JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_syncfs0(JNIEnv *env, jclass cls, jbyteArray path) {
+    int failed = 0;
+    char *p = cstring(env, path, &failed);
+    int result = 0;
+    if (failed || p == NULL) {
+        result = -ENOMEM;
+    } else {
+        int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            result = -errno;
+        } else {
+            if (syncfs(fd) != 0) {
+                result = -errno;
+            }
+            close(fd);
+        }
+    }
+    free(p);
     return result;
 }

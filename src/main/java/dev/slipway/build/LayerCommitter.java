@@ -6,12 +6,19 @@ import dev.slipway.image.Digest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.layer.LayerEntry;
 import dev.slipway.layer.LayerWriter;
+import dev.slipway.layer.Syscalls;
 import dev.slipway.layer.TreeScanner;
 import dev.slipway.store.Blob;
 import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -33,11 +40,52 @@ public final class LayerCommitter {
     }
 
     /**
+     * Makes a layer directory's content durable: one syncfs of its file system when the native
+     * helpers are loaded (what an overlay's unmount would have done, but off the step's path), else
+     * an fsync of every file and directory in it.
+     */
+    static void sync(Path layer) {
+        try {
+            if (Syscalls.available()) {
+                Syscalls.syncfs(layer);
+                return;
+            }
+            Files.walkFileTree(layer, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    if (attrs.isRegularFile()) {
+                        force(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null) {
+                        throw e;
+                    }
+                    force(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync layer " + layer + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void force(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /**
      * Ends {@code snapshot} and stores its changes as the layer; the changed directory is moved away
      * (or deleted when the layer already exists).
      */
     public LayerDir commit(Snapshot snapshot) {
         Path upperDir = snapshot.commit();
+        boolean durable = snapshot.committedDurable();
         Map<String, SortedMap<String, byte[]>> xattrs = snapshot.committedXattrs().orElse(null);
         try {
             List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(upperDir)
@@ -45,7 +93,7 @@ public final class LayerCommitter {
             // Straight into the store, which hashes it: no temporary tar, and one hash, not two.
             Blob blob = writes.blob(out -> new LayerWriter(epoch).writeUnhashed(entries, out));
             Digest diffId = blob.digest();
-            return new LayerDir(diffId, writes.adopt(diffId, upperDir),
+            return new LayerDir(diffId, writes.adopt(diffId, upperDir, durable ? null : LayerCommitter::sync),
                     new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the step's layer: " + e.getMessage(), e);

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * mount(2), umount2(2) and the xattr calls, made in-process through the small JNI library built
+ * mount(2), umount2(2), syncfs(2) and the xattr calls, made in-process through the small JNI library built
  * from {@code src/main/c} and carried in the jar. A RUN step needs each of them once or more, and
  * as forked tools (mount, umount, getfattr) they cost milliseconds apiece. The library is optional:
  * when it was not built (no C compiler), cannot load, or {@code SLIPWAY_NATIVE=0} is set,
@@ -24,6 +24,8 @@ import java.util.Locale;
 public final class Syscalls {
     /** umount2(2) flag: detach now, clean up when no longer busy. */
     public static final int MNT_DETACH = 2;
+    /** errno of a mount option the kernel does not know. */
+    public static final int EINVAL = 22;
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
@@ -67,6 +69,14 @@ public final class Syscalls {
         int r = umount0(bytes(target), flags);
         if (r != 0) {
             throw new Failure("umount", target, -r);
+        }
+    }
+
+    /** syncfs(2): everything written to the file system holding directory {@code dir} is made durable. */
+    public static void syncfs(Path dir) throws Failure {
+        int r = syncfs0(bytes(dir));
+        if (r != 0) {
+            throw new Failure("syncfs", dir, -r);
         }
     }
 
@@ -131,7 +141,7 @@ public final class Syscalls {
             case 16 -> "device or resource busy";
             case 19 -> "no such device";
             case 20 -> "not a directory";
-            case 22 -> "invalid argument";
+            case EINVAL -> "invalid argument";
             case ERANGE -> "result too large";
             case ENOTSUP -> "operation not supported";
             default -> "errno " + errno;
@@ -178,6 +188,8 @@ public final class Syscalls {
     private static native int mount0(byte[] source, byte[] target, byte[] type, long flags, byte[] data);
 
     private static native int umount0(byte[] target, int flags);
+
+    private static native int syncfs0(byte[] path);
 
     private static native byte[] list0(byte[] path, int[] err);
 

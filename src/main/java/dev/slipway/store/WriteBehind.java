@@ -9,14 +9,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 
 /**
  * Store writes whose syncing runs behind the caller. A build step needs its layer's diffID and
  * directory at once, but the fsyncs that make its blob and cache record survive a power cut can
  * overlap the next step. The caller writes and hashes each blob into {@code tmp/}; one background
  * thread then, strictly in the order things were queued, syncs each blob and renames it under its
- * name, syncs the directories renamed into, and only then writes the cache records queued after
- * them. So a record is never on disk before the blob and layer it names. A killed process leaves
+ * name, syncs the content of layers that were not durable yet, syncs the directories renamed into,
+ * and only then writes the cache records queued after them. So a record is never on disk before the blob and layer it names. A killed process leaves
  * temp files ({@link Store#recover} removes them) and layers no record names yet ({@code prune}
  * removes them). After a failure nothing more is published and {@link #drain} throws it.
  *
@@ -72,8 +73,22 @@ public final class WriteBehind implements AutoCloseable {
 
     /** {@link LayerStore#adopt}: renamed into place now, the rename made durable in the background. */
     public Path adopt(Digest diffId, Path dir) {
+        return adopt(diffId, dir, null);
+    }
+
+    /**
+     * {@link #adopt(Digest, Path)} of a directory whose content is not durable yet (a volatile
+     * overlay's upperdir): {@code sync} makes it so on the background thread, given the layer's
+     * place in the store, before any record queued after this is written.
+     */
+    public Path adopt(Digest diffId, Path dir, Consumer<Path> sync) {
         Path target = layers.adopt(diffId, dir, false);
-        submit(() -> layersRenamed = true);
+        submit(() -> {
+            if (sync != null && failure == null) {
+                sync.accept(target);
+            }
+            layersRenamed = true;
+        });
         return target;
     }
 

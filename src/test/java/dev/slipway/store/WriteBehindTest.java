@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.slipway.image.Digest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,5 +108,51 @@ class WriteBehindTest {
         assertThatThrownBy(() -> writes.blob(out -> out.write(1))).isInstanceOf(IllegalStateException.class);
         assertThat(tmpEntries()).isEmpty();
         assertThat(store.content().list()).isEmpty();
+    }
+
+    @Test
+    void aRecordWaitsForTheContentSyncOfTheLayerQueuedBeforeIt() throws Exception {
+        Store store = store();
+        Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
+        Files.writeString(upper.resolve("f"), "x");
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        CountDownLatch syncing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Path> synced = new CopyOnWriteArrayList<>();
+        try (WriteBehind writes = store.writeBehind()) {
+            Blob blob = writes.blob(out -> out.write(1));
+            Path layer = writes.adopt(blob.digest(), upper, p -> {
+                syncing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                synced.add(p);
+            });
+            writes.record(record(key, blob, blob.digest()));
+            assertThat(syncing.await(30, TimeUnit.SECONDS)).isTrue();
+            // The sync is running and has not finished: the record must not be on disk yet.
+            assertThat(store.cache().get(key)).isEmpty();
+            release.countDown();
+            writes.drain();
+            assertThat(synced).containsExactly(layer);
+            assertThat(store.cache().get(key)).isPresent();
+        }
+    }
+
+    @Test
+    void aFailedContentSyncKeepsTheRecordOffDisk() throws IOException {
+        Store store = store();
+        Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        WriteBehind writes = store.writeBehind();
+        Blob blob = writes.blob(out -> out.write(1));
+        writes.adopt(blob.digest(), upper, p -> {
+            throw new UncheckedIOException(new IOException("disk gone"));
+        });
+        writes.record(record(key, blob, blob.digest()));
+        assertThatThrownBy(writes::close).hasMessageContaining("disk gone");
+        assertThat(store.cache().get(key)).isEmpty();
     }
 }

@@ -26,6 +26,9 @@ final class OverlaySnapshot implements Snapshot {
     static final int MAX_MOUNT_DATA = 4096 - 512;
     /** overlayfs refuses more lower layers than this (OVL_MAX_STACK). */
     static final int MAX_LOWERS = 500;
+    private static final String VOLATILE = ",volatile";
+    /** Set once the kernel refused the volatile option (before Linux 5.10). */
+    private static volatile boolean volatileRefused;
 
     private final List<Path> lowers;
     private final Path area;
@@ -35,6 +38,7 @@ final class OverlaySnapshot implements Snapshot {
     private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
     private Map<String, SortedMap<String, byte[]>> xattrs;
     private boolean mounted;
+    private boolean volatileMount;
     private boolean committed;
     private boolean closed;
 
@@ -64,13 +68,8 @@ final class OverlaySnapshot implements Snapshot {
                 lowers.forEach(p -> lowerNames.add(p.toString()));
             }
             String data = options(lowerNames, s.upper.toString(), area.resolve("work").toString());
-            if (data.length() <= MAX_MOUNT_DATA && Syscalls.available()) {
-                try {
-                    Syscalls.mount("overlay", s.merged, "overlay", 0, data);
-                } catch (Syscalls.Failure e) {
-                    throw new SlipwayException("cannot mount the overlay at " + s.merged + ": " + e.getMessage(), e);
-                }
-                s.mounted = true;
+            if (data.length() + VOLATILE.length() <= MAX_MOUNT_DATA && Syscalls.available()) {
+                s.mountInProcess(data);
                 return s;
             }
             Path cwd = null;
@@ -100,6 +99,33 @@ final class OverlaySnapshot implements Snapshot {
             }
             throw new SlipwayException("cannot prepare snapshot in " + area + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Mounts with the system call; volatile when the kernel has it. A volatile overlay's unmount
+     * skips the sync of the whole upper file system (10-40 ms on a busy disk, on every RUN step);
+     * the layer is synced off the critical path instead ({@link #committedDurable} is false).
+     */
+    private void mountInProcess(String data) {
+        if (!volatileRefused) {
+            try {
+                Syscalls.mount("overlay", merged, "overlay", 0, data + VOLATILE);
+                mounted = true;
+                volatileMount = true;
+                return;
+            } catch (Syscalls.Failure e) {
+                if (e.errno() != Syscalls.EINVAL) {
+                    throw new SlipwayException("cannot mount the overlay at " + merged + ": " + e.getMessage(), e);
+                }
+                volatileRefused = true;
+            }
+        }
+        try {
+            Syscalls.mount("overlay", merged, "overlay", 0, data);
+        } catch (Syscalls.Failure e) {
+            throw new SlipwayException("cannot mount the overlay at " + merged + ": " + e.getMessage(), e);
+        }
+        mounted = true;
     }
 
     static String options(List<String> lowers, String upper, String work) {
@@ -144,6 +170,11 @@ final class OverlaySnapshot implements Snapshot {
         }
         committed = true;
         return upper;
+    }
+
+    @Override
+    public boolean committedDurable() {
+        return committed && !volatileMount;
     }
 
     @Override

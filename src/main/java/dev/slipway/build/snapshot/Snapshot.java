@@ -33,6 +33,15 @@ public interface Snapshot extends AutoCloseable {
     Path commit();
 
     /**
+     * After {@link #commit()}: whether the committed directory's content is already durable (an
+     * overlay's unmount syncs its upper file system). When not, whoever keeps the directory must
+     * sync it before anything that names it is recorded.
+     */
+    default boolean committedDurable() {
+        return false;
+    }
+
+    /**
      * After {@link #commit()}: the committed directory's {@code TreeScanner.OVERLAY_XATTRS}, keyed by
      * relative path, when the commit had to read them anyway; empty when it did not.
      */

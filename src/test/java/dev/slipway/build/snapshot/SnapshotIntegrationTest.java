@@ -1,7 +1,9 @@
 package dev.slipway.build.snapshot;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.layer.Syscalls;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -144,6 +146,48 @@ class SnapshotIntegrationTest {
         try (var kept = Files.list(tmp.resolve("kept")); var dropped = Files.list(tmp.resolve("dropped"))) {
             assertThat(kept).containsExactly(committed);
             assertThat(dropped).isEmpty();
+        }
+    }
+
+    static String superOptions(Path mountPoint) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.split(" ")[4].equals(mountPoint.toString()))
+                .map(l -> l.substring(l.indexOf(" - ") + 3).split(" ")[2]).findFirst().orElseThrow();
+    }
+
+    /** Linux 6.x shows the option as fsync=volatile, 5.10-5.x as volatile. */
+    static boolean volatileMount(Path mountPoint) throws IOException {
+        return List.of(superOptions(mountPoint).split(",")).stream()
+                .anyMatch(o -> o.equals("volatile") || o.equals("fsync=volatile"));
+    }
+
+    @Test
+    void anInProcessMountIsVolatileSoItsLayerStillNeedsASync() throws IOException {
+        assertThat(Syscalls.available()).as("native helpers built (cc installed)").isTrue();
+        try (Snapshot s = new Snapshotter(Snapshotter.Mode.OVERLAY).prepare(layers(2), tmp.resolve("area"))) {
+            assertThat(volatileMount(s.rootfs())).isTrue();
+            Files.writeString(s.rootfs().resolve("new"), "x");
+            Path upper = s.commit();
+            assertThat(mounted(tmp.resolve("area/merged"))).isFalse();
+            assertThat(upper.resolve("new")).hasContent("x");
+            assertThat(s.committedDurable()).isFalse();
+        }
+    }
+
+    @Test
+    void aMountTooLongForTheSystemCallIsForkedNotVolatileAndSyncedByItsUnmount() throws IOException {
+        try (Snapshot s = new Snapshotter(Snapshotter.Mode.OVERLAY).prepare(layers(120), tmp.resolve("area"))) {
+            assertThat(volatileMount(s.rootfs())).isFalse();
+            s.commit();
+            assertThat(s.committedDurable()).isTrue();
+        }
+    }
+
+    @Test
+    void aCopiedLayerIsNotDurableByItself() throws IOException {
+        try (Snapshot s = new Snapshotter(Snapshotter.Mode.COPY).prepare(layers(1), tmp.resolve("area"))) {
+            s.commit();
+            assertThat(s.committedDurable()).isFalse();
         }
     }
 }
