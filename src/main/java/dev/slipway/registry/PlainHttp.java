@@ -196,7 +196,13 @@ final class PlainHttp {
                 out.write(head);
                 if (body != null && body.length() > 0) {
                     try (InputStream b = body.open()) {
-                        long copied = b.transferTo(out);
+                        // Reads as large as the output buffer, so that they go to the socket without a copy.
+                        byte[] buf = new byte[BUFFER];
+                        long copied = 0;
+                        for (int n; (n = b.read(buf)) >= 0; ) {
+                            out.write(buf, 0, n);
+                            copied += n;
+                        }
                         if (copied != body.length()) {
                             throw new IllegalStateException("request body of " + copied + " bytes, not " + body.length());
                         }
