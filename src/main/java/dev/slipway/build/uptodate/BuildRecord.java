@@ -89,9 +89,10 @@ final class BuildRecord {
     String lint;
 
     /**
-     * This Slipway's identity: its version and the one jar it runs from (path, size, times, inode),
-     * so that a record is trusted only by the very jar that wrote it. Null when the class path is
-     * not a single jar (tests, an IDE): then no record is written or trusted.
+     * This Slipway's identity: its version, the machine's architecture and the one jar it runs from
+     * (path, size, times, inode), so that a record is trusted only by the very jar that wrote it.
+     * Null when the class path is not a single jar (tests, an IDE): then no record is written or
+     * trusted.
      */
     static String jarIdentity() {
         String classPath = System.getProperty("java.class.path");
@@ -109,8 +110,9 @@ final class BuildRecord {
             return null;
         }
         Package p = BuildRecord.class.getPackage();
+        // The architecture too: a store and a jar shared between machines build for each one's platform.
         StringBuilder id = new StringBuilder().append(p == null ? null : p.getImplementationVersion()).append(' ')
-                .append(jar);
+                .append(System.getProperty("os.arch")).append(' ').append(jar);
         for (long v : stat) {
             id.append(' ').append(v);
         }
