@@ -27,8 +27,9 @@ import java.util.TreeMap;
  * HTTP/1.1 over plain TCP, for registries reached over {@code http://} (loopback and
  * {@code --insecure-registry} hosts). The JDK's {@code HttpClient} sets up TLS even for plain HTTP
  * (0.2 s of every command's start) and moves bodies through its asynchronous pipeline, where each
- * buffer is copied and queued twice: a 500 MB pull from a local registry took 2.8 CPU s through it and
- * 1.5 here, where the bytes go from the socket straight into the reader's buffer.
+ * buffer is copied and queued twice: fetching the five layers of a 500 MB image from a local registry
+ * (standalone, same JVM options) took 2.8 CPU s through it and 1.5 s over a socket whose bytes go
+ * straight into the reader's buffer, as here.
  *
  * <p>Connections are kept alive and reused per host. A reused connection the server closed while idle
  * fails before any answer arrives; the request then goes once more over a new connection (its body is
