@@ -52,7 +52,7 @@ final class PlainHttp {
         this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
     }
 
-    /** An answer: its status, headers and body (to read to its end, or close). */
+    /** An answer, over plain HTTP or HTTPS: its status, headers and body (to read to its end, or close). */
     record Answer(int status, HttpHeaders headers, InputStream body) {
     }
 
@@ -62,7 +62,7 @@ final class PlainHttp {
             throw new IOException("not a plain HTTP URL: " + uri.getScheme() + "://" + uri.getHost());
         }
         byte[] head = requestHead(method, uri, headers, body);
-        String key = hostPort(uri);
+        String key = RegistryTransport.hostPort(uri);
         Connection reused = take(key);
         if (reused != null) {
             try {
@@ -112,7 +112,7 @@ final class PlainHttp {
         if (uri.getRawQuery() != null) {
             h.append('?').append(uri.getRawQuery());
         }
-        h.append(" HTTP/1.1\r\nHost: ").append(hostPort(uri)).append("\r\nUser-Agent: slipway\r\n");
+        h.append(" HTTP/1.1\r\nHost: ").append(RegistryTransport.hostPort(uri)).append("\r\nUser-Agent: slipway\r\n");
         for (Map.Entry<String, String> e : headers.entrySet()) {
             String name = e.getKey();
             String value = e.getValue();
@@ -140,10 +140,6 @@ final class PlainHttp {
             }
         }
         return true;
-    }
-
-    static String hostPort(URI uri) {
-        return uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
     }
 
     private Connection connect(String key, URI uri) throws IOException {

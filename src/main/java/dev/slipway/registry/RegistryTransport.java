@@ -3,6 +3,7 @@ package dev.slipway.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.JsonTrees;
+import dev.slipway.registry.PlainHttp.Answer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,18 +87,13 @@ final class RegistryTransport {
         return c;
     }
 
-    /** An answer's status, headers and body (to read to its end, or close). */
-    private record Answer(int status, HttpHeaders headers, InputStream body) {
-    }
-
     /**
      * One request, without redirects nor retries: plain HTTP through {@link PlainHttp}, HTTPS through
      * the JDK's client. {@code body} is null for none.
      */
     private Answer exchange(String method, URI uri, Map<String, String> headers, Body body) throws IOException {
         if ("http".equals(uri.getScheme())) {
-            PlainHttp.Answer a = plain.send(method, uri, headers, body);
-            return new Answer(a.status(), a.headers(), a.body());
+            return plain.send(method, uri, headers, body);
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(config.requestTimeout());
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());

@@ -47,20 +47,6 @@ final class TlsContexts {
         }
     }
 
-    /**
-     * A context for a client that only speaks plain HTTP: it trusts no server, and creating it does
-     * not load the system trust store.
-     */
-    static SSLContext none() {
-        try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, new TrustManager[] {new AnyOf(List.of())}, null);
-            return ctx;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static Collection<? extends Certificate> readPem(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
