@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /** The file-system moves the store is built on: temp names, fsync, atomic rename, deletion. */
 final class AtomicFiles {
@@ -101,6 +102,32 @@ final class AtomicFiles {
     /** Deletes a file or a whole tree, making read-only directories writable first. */
     static void deleteTree(Path path) throws IOException {
         FileTrees.delete(path);
+    }
+
+    /**
+     * Deletes every file directly in {@code dir} (not its subdirectories) and returns the bytes
+     * freed; a missing {@code dir} frees nothing. For the store's hint files (stat memos, build
+     * records), which a writer replaces whole, so one written meanwhile is harmless.
+     */
+    static long clearFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long bytes = 0;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                long size = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
+                if (Files.deleteIfExists(p)) {
+                    bytes += size;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+        return bytes;
     }
 
     /** Bytes a file or tree occupies (apparent sizes of regular files). */

@@ -3,9 +3,7 @@ package dev.slipway.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * Where the build up-to-date check keeps its records: {@code cache/builds/NAME}, one small file per
@@ -55,28 +53,8 @@ public final class BuildRecordFiles {
         }
     }
 
-    /** Removes every record ({@code prune --cache}); returns {count, bytes}. */
-    static long[] clearAll(StoreRoot root) {
-        Path dir = directory(root);
-        if (!Files.isDirectory(dir)) {
-            return new long[] {0, 0};
-        }
-        long count = 0;
-        long bytes = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long size = Files.size(p);
-                if (Files.deleteIfExists(p)) {
-                    count++;
-                    bytes += size;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
-        return new long[] {count, bytes};
+    /** Removes every record ({@code prune --cache}) and returns the bytes freed. */
+    static long clearAll(StoreRoot root) {
+        return AtomicFiles.clearFiles(directory(root));
     }
 }

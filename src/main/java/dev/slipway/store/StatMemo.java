@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Content digests of a build context's regular files, remembered by each file's stat as BuildKit
@@ -84,25 +82,7 @@ public final class StatMemo {
      * writing one meanwhile is harmless: a memo is replaced whole, and is only a hint.
      */
     static long clearAll(StoreRoot root) {
-        Path dir = directory(root);
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        long bytes = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long size = Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) ? Files.size(p) : 0;
-                if (Files.deleteIfExists(p)) {
-                    bytes += size;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
-        return bytes;
+        return AtomicFiles.clearFiles(directory(root));
     }
 
     /** The digest remembered for {@code path} if its stat is still {@code stat}. */

@@ -166,8 +166,8 @@ public final class Store {
         try (StoreLock.Held gc = StoreLock.of(root.gcLock()).exclusive()) {
             int dropped = cache.clear();
             long memoBytes = StatMemo.clearAll(root);
-            long[] buildRecords = BuildRecordFiles.clearAll(root);
-            return collect(d -> true, d -> true).withCache(dropped, memoBytes + buildRecords[1]);
+            long recordBytes = BuildRecordFiles.clearAll(root);
+            return collect(d -> true, d -> true).withCache(dropped, memoBytes + recordBytes);
         }
     }
 
