@@ -73,11 +73,20 @@ public final class ImageBuilder {
          * {@code built sha256:0123456789ab (app:1.0) 5.2MB in 1.3s: 2 steps executed, 4 cached}.
          */
         public String summary(List<String> tags, Duration elapsed) {
+            return summaryHead(tags) + " in " + String.format(Locale.ROOT, "%.1fs", elapsed.toMillis() / 1000.0) + ": "
+                    + summaryTail();
+        }
+
+        /** The summary before its time: {@code built sha256:0123456789ab (app:1.0) 5.2MB}. */
+        public String summaryHead(List<String> tags) {
             String names = tags.isEmpty() ? "" : " (" + String.join(", ", tags.stream()
                     .map(t -> ImageReference.parse(t).toString()).toList()) + ")";
-            return "built " + imageId.algorithm() + ":" + imageId.shortHex() + names + " " + DockerFormat.humanSize(size)
-                    + " in " + String.format(Locale.ROOT, "%.1fs", elapsed.toMillis() / 1000.0) + ": " + executed
-                    + (executed == 1 ? " step" : " steps") + " executed, " + cached + " cached";
+            return "built " + imageId.algorithm() + ":" + imageId.shortHex() + names + " " + DockerFormat.humanSize(size);
+        }
+
+        /** The summary after its time: {@code 2 steps executed, 4 cached}. */
+        public String summaryTail() {
+            return executed + (executed == 1 ? " step" : " steps") + " executed, " + cached + " cached";
         }
     }
 

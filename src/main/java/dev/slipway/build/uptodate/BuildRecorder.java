@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -275,13 +274,9 @@ public final class BuildRecorder {
             r.eventSteps[i] = events.get(i).step();
             r.eventTexts[i] = events.get(i).text();
         }
-        String summary = result.asCached().summary(tags, Duration.ZERO);
-        int at = summary.lastIndexOf(" in 0.0s: ");
-        if (at < 0) {
-            return "unexpected summary: " + summary;
-        }
-        r.summaryBefore = summary.substring(0, at);
-        r.summaryAfter = summary.substring(at + " in 0.0s: ".length());
+        ImageBuilder.Result asCached = result.asCached();
+        r.summaryBefore = asCached.summaryHead(tags);
+        r.summaryAfter = asCached.summaryTail();
         r.lint = lint;
         r.imageId = result.imageId().toString();
         BuildRecordFiles.write(store.root(), name, r.encode());
