@@ -103,11 +103,6 @@ public final class BuildCache {
         }
     }
 
-    /** Records the layer a step made. The caller holds a {@link Store#session()} since the blob was written. */
-    void putLayer(Digest key, LayerDir layer, String created) {
-        store.cache().put(layerRecord(key, layer, created));
-    }
-
     /** The record of the layer a step made. */
     static CacheRecord layerRecord(Digest key, LayerDir layer, String created) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();

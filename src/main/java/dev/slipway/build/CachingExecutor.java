@@ -78,7 +78,6 @@ final class CachingExecutor implements StepExecutor {
                     cached.incrementAndGet();
                     keys(step).add(p.key());
                     layerRecords.put(p.key(), hit.get().layer().diffId());
-                    progress.cacheable(n);
                     progress.cached(n);
                     return p.finish(hit.get().layer(), created(hit.get().created()));
                 }

@@ -44,7 +44,7 @@ class BuildCacheTest {
         LayerDir l = layer(store, "one");
         assertThat(cache.lookup(key)).isEmpty();
 
-        cache.putLayer(key, l, "2025-01-02T03:04:05Z");
+        store.cache().put(BuildCache.layerRecord(key, l, "2025-01-02T03:04:05Z"));
 
         BuildCache.Entry e = cache.lookup(key).orElseThrow();
         assertThat(e.layer()).isEqualTo(l);
@@ -59,7 +59,7 @@ class BuildCacheTest {
         BuildCache cache = new BuildCache(store);
         Digest key = CacheKey.of("copy").digest();
         LayerDir l = layer(store, "two");
-        cache.putLayer(key, l, null);
+        store.cache().put(BuildCache.layerRecord(key, l, null));
         dev.slipway.build.snapshot.HostCommand.deleteTree(l.dir());
         assertThat(store.layers().has(l.diffId())).isFalse();
 
@@ -76,7 +76,7 @@ class BuildCacheTest {
         LayerDir real = layer(store, "real");
         LayerDir other = layer(store, "other");
         Digest key = CacheKey.of("run").digest();
-        cache.putLayer(key, new LayerDir(other.diffId(), other.dir(), real.blob()), null);
+        store.cache().put(BuildCache.layerRecord(key, new LayerDir(other.diffId(), other.dir(), real.blob()), null));
         dev.slipway.build.snapshot.HostCommand.deleteTree(other.dir());
 
         assertThat(cache.lookup(key)).isEmpty();
@@ -89,7 +89,7 @@ class BuildCacheTest {
         BuildCache cache = new BuildCache(store);
         LayerDir l = layer(store, "exported");
         Digest key = CacheKey.of("run").add("x", "y").digest();
-        cache.putLayer(key, l, "2025-01-01T00:00:00Z");
+        store.cache().put(BuildCache.layerRecord(key, l, "2025-01-01T00:00:00Z"));
         CacheRecord exported = cache.record(key).orElseThrow();
 
         Store other = Store.open(tmp.resolve("other"));
@@ -112,7 +112,7 @@ class BuildCacheTest {
         Store exporter = Store.open(tmp.resolve("exporter"));
         LayerDir l = layer(exporter, "remote");
         Digest known = CacheKey.of("run").add("k", 1).digest();
-        new BuildCache(exporter).putLayer(known, l, "2025-03-03T00:00:00Z");
+        exporter.cache().put(BuildCache.layerRecord(known, l, "2025-03-03T00:00:00Z"));
         Store store = Store.open(tmp.resolve("root"));
         List<Digest> asked = new java.util.ArrayList<>();
         BuildCache cache = new BuildCache(store, key -> {
