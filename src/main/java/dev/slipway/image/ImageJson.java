@@ -14,10 +14,6 @@ import dev.slipway.SlipwayException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Reads and writes the image JSON documents (and any other JSON Slipway stores).
@@ -95,7 +91,7 @@ public final class ImageJson {
     private static byte[] writeTree(JsonNode tree) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = JsonTrees.generator(out)) {
-            writeCanonical(tree, gen);
+            JsonTrees.writeTree(tree, gen, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -260,28 +256,5 @@ public final class ImageJson {
                 ? " at " + jme.getPathReference().replaceAll("^[^\\[]*", "")
                 : "";
         return new SlipwayException("invalid " + what + path + ": " + message.replaceAll("\\s+", " "), e);
-    }
-
-    private static void writeCanonical(JsonNode node, JsonGenerator gen) throws IOException {
-        if (node.isObject()) {
-            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-            Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-            it.forEachRemaining(fields::add);
-            fields.sort(Map.Entry.comparingByKey());
-            gen.writeStartObject();
-            for (Map.Entry<String, JsonNode> field : fields) {
-                gen.writeFieldName(field.getKey());
-                writeCanonical(field.getValue(), gen);
-            }
-            gen.writeEndObject();
-        } else if (node.isArray()) {
-            gen.writeStartArray();
-            for (JsonNode element : node) {
-                writeCanonical(element, gen);
-            }
-            gen.writeEndArray();
-        } else {
-            JsonTrees.writeScalar(node, gen);
-        }
     }
 }

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -98,26 +99,31 @@ public final class JsonTrees {
             if (indented) {
                 gen.useDefaultPrettyPrinter();
             }
-            writeInOrder(tree, gen);
+            writeTree(tree, gen, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    private static void writeInOrder(JsonNode node, JsonGenerator gen) throws IOException {
+    /** Writes {@code node}'s tree, its objects' fields in their order or, with {@code sortKeys}, by name. */
+    static void writeTree(JsonNode node, JsonGenerator gen, boolean sortKeys) throws IOException {
         if (node.isObject()) {
+            List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.size());
+            node.fields().forEachRemaining(fields::add);
+            if (sortKeys) {
+                fields.sort(Map.Entry.comparingByKey());
+            }
             gen.writeStartObject();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : fields) {
                 gen.writeFieldName(field.getKey());
-                writeInOrder(field.getValue(), gen);
+                writeTree(field.getValue(), gen, sortKeys);
             }
             gen.writeEndObject();
         } else if (node.isArray()) {
             gen.writeStartArray();
             for (JsonNode element : node) {
-                writeInOrder(element, gen);
+                writeTree(element, gen, sortKeys);
             }
             gen.writeEndArray();
         } else {
