@@ -100,7 +100,20 @@ public final class BaseImages {
         if (tag.isEmpty()) {
             throw new SlipwayException("image \"" + name + "\" not found in the store; import or pull it first");
         }
-        ImageDocument doc = ImageJson.read(store.content().read(tag.get().target()));
+        return unpacked(ref, name, tag.get().target());
+    }
+
+    /**
+     * Unpacks the layers of the image {@code target} names (a manifest, or an index resolved for this
+     * platform) that are not unpacked yet. {@code import} calls it, as Docker extracts an imported
+     * layer at once: a build's first step then starts without unpacking (and hashing) its base.
+     */
+    public void unpackLayers(Digest target) {
+        unpacked(null, target.toString(), target);
+    }
+
+    private Resolved unpacked(ImageReference ref, String name, Digest target) {
+        ImageDocument doc = ImageJson.read(store.content().read(target));
         if (doc instanceof ImageIndex index) {
             Descriptor chosen = index.manifestFor(platform)
                     .orElseThrow(() -> new SlipwayException("image \"" + name + "\" has no manifest for " + platform));
