@@ -7,7 +7,9 @@ import dev.slipway.SlipwayException;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageConfig;
+import dev.slipway.image.MediaTypes;
 import dev.slipway.layer.Compression;
+import dev.slipway.store.Blob;
 import dev.slipway.store.CacheRecord;
 import dev.slipway.store.Store;
 import java.io.IOException;
@@ -19,27 +21,40 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The build cache over the store's cache records. Two kinds of record, told by {@code data.type}:
  * <pre>
  * layer:    {"type":"layer","diffID":"sha256:…","layer":{"mediaType":…,"digest":…,"size":…},"created":"…"}
  *           blobs = [the layer blob], layers = [diffID]: the result of one RUN, COPY, ADD or WORKDIR step
+ *           A lazy layer's record ({@link LayerDir#lazy()}) names its directory instead:
+ *           {"type":"layer","dir":"sha256:…","epoch":N,"created":"…"}, blobs = [], layers = [dir];
+ *           once made, it keeps "dir" and gains "diffID" and "layer": blobs = [the blob], layers = [dir]
  * checksum: {"type":"checksum","digest":"sha256:…"}
  *           no blobs: the content checksum of a COPY --from / bind source, memoized by the
- *           source's diffIDs so that a warm build does not mount and hash another stage again
+ *           source's layer ids so that a warm build does not mount and hash another stage again
  * </pre>
  * A record's key is the step's {@link CacheKey}. Only layer records are exported to and imported
- * from registries; see {@link #record} and {@link #importRecord}.
+ * from registries, always in the first form (made, named by diffID); see {@link #forExport} and
+ * {@link #importRecord}. Every record names only what is on disk before it: a lazy layer's
+ * directory is synced before its record is written, a made one's blob before the record that
+ * names it, so a build killed at any moment leaves records that hold.
  */
 public final class BuildCache {
     private static final String LAYER = "layer";
     private static final String CHECKSUM = "checksum";
+    private static final String DIR = "dir";
+    private static final String EPOCH = "epoch";
 
     private final Store store;
     private final Remote remote;
+    /** Lazy layers made by this instance, by id: each is made once however many ask. */
+    private final Map<Digest, LayerDir> made = new ConcurrentHashMap<>();
 
     /**
      * Where records the store lacks may come from ({@code --cache-from}): brings the record for a
@@ -85,9 +100,25 @@ public final class BuildCache {
                 return Optional.empty();
             }
             JsonNode data = found.get().data();
+            String created = data.path("created").isTextual() ? data.get("created").asText() : null;
+            if (data.has(DIR)) {
+                Digest dirId = Digest.parse(data.get(DIR).asText());
+                boolean present = store.layers().has(dirId);
+                if (present && !data.has("diffID")) {
+                    Long epoch = data.path(EPOCH).canConvertToLong() ? data.get(EPOCH).asLong() : null;
+                    return Optional.of(new Entry(key, new LayerDir(dirId, store.layers().path(dirId), null,
+                            new LayerDir.Pending(key, epoch, created)), created));
+                }
+                if (present) {
+                    return Optional.of(new Entry(key, new LayerDir(Digest.parse(data.path("diffID").asText()),
+                            store.layers().path(dirId), descriptor(data.path("layer"))), created));
+                }
+                if (!data.has("diffID")) {
+                    return Optional.empty();
+                }
+            }
             Digest diffId = Digest.parse(data.path("diffID").asText());
             Descriptor blob = descriptor(data.path("layer"));
-            String created = data.path("created").isTextual() ? data.get("created").asText() : null;
             if (store.layers().has(diffId)) {
                 return Optional.of(new Entry(key, new LayerDir(diffId, store.layers().path(diffId), blob), created));
             }
@@ -103,19 +134,88 @@ public final class BuildCache {
         }
     }
 
-    /** The record of the layer a step made. */
+    /** The record of the layer a step made, named by its diffID. */
     static CacheRecord layerRecord(Digest key, LayerDir layer, String created) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         data.put("type", LAYER);
         data.put("diffID", layer.diffId().toString());
-        ObjectNode d = data.putObject("layer");
-        d.put("mediaType", layer.blob().mediaType());
-        d.put("digest", layer.blob().digest().toString());
-        d.put("size", layer.blob().size());
+        putBlob(data, layer.blob());
         if (created != null) {
             data.put("created", created);
         }
         return new CacheRecord(key, List.of(layer.blob().digest()), List.of(layer.diffId()), data);
+    }
+
+    /** The record of a lazy layer, from its {@link LayerDir#pending}: its directory, no blob. */
+    static CacheRecord lazyRecord(LayerDir layer) {
+        LayerDir.Pending p = layer.pending();
+        if (!layer.lazy() || p == null) {
+            throw new IllegalArgumentException("not a lazy layer of a known step: " + layer);
+        }
+        ObjectNode data = JsonNodeFactory.instance.objectNode();
+        data.put("type", LAYER);
+        data.put(DIR, layer.id().toString());
+        if (p.epoch() != null) {
+            data.put(EPOCH, p.epoch());
+        }
+        if (p.created() != null) {
+            data.put("created", p.created());
+        }
+        return new CacheRecord(p.key(), List.of(), List.of(layer.id()), data);
+    }
+
+    /** The record of a lazy layer once made: still its directory, now with its diffID and blob. */
+    private static CacheRecord madeRecord(LayerDir lazy, LayerDir made) {
+        CacheRecord record = lazyRecord(lazy);
+        ObjectNode data = (ObjectNode) record.data();
+        data.put("diffID", made.diffId().toString());
+        putBlob(data, made.blob());
+        return new CacheRecord(record.key(), List.of(made.blob().digest()), record.layers(), data);
+    }
+
+    private static void putBlob(ObjectNode data, Descriptor blob) {
+        ObjectNode d = data.putObject("layer");
+        d.put("mediaType", blob.mediaType());
+        d.put("digest", blob.digest().toString());
+        d.put("size", blob.size());
+    }
+
+    /**
+     * {@code state} with every layer made: each lazy one gets its tar, stored as a blob, and its
+     * record (when it still names that directory) the diffID; the config names the diffIDs. The
+     * tar is the one the step would have stored had it made the layer at once: the directory has
+     * not changed since, and its build's SOURCE_DATE_EPOCH comes with it.
+     */
+    StageState made(StageState state) {
+        if (state.layers().stream().noneMatch(LayerDir::lazy)) {
+            return state;
+        }
+        return state.withLayers(state.layers().stream().map(this::make).toList());
+    }
+
+    private LayerDir make(LayerDir layer) {
+        if (!layer.lazy()) {
+            return layer;
+        }
+        return made.computeIfAbsent(layer.id(), id -> {
+            LayerDir.Pending p = layer.pending();
+            if (p == null) {
+                throw new IllegalStateException("lazy layer " + layer.dir() + " does not know its step");
+            }
+            OptionalLong epoch = p.epoch() == null ? OptionalLong.empty() : OptionalLong.of(p.epoch());
+            // The session keeps prune away from the blob until the record names it.
+            try (Store.Session session = store.session()) {
+                Blob blob = store.content().write(out -> LayerCommitter.writeTar(layer.dir(), null, epoch, out));
+                LayerDir result = new LayerDir(blob.digest(), layer.dir(),
+                        new Descriptor(MediaTypes.OCI_LAYER, blob.digest(), blob.size()));
+                // Another build may have rewritten the key since (--no-cache): its record stays as it is.
+                Optional<CacheRecord> current = store.cache().get(p.key());
+                if (current.isPresent() && layer.id().toString().equals(current.get().data().path(DIR).asText())) {
+                    store.cache().put(madeRecord(layer, result));
+                }
+                return result;
+            }
+        });
     }
 
     Optional<Digest> checksum(Digest key) {
@@ -143,16 +243,33 @@ public final class BuildCache {
         List<Digest> kept = new ArrayList<>();
         for (Digest key : keys) {
             Optional<CacheRecord> r = store.cache().get(key);
-            if (r.isPresent() && diffIds.containsAll(r.get().layers())) {
+            if (r.isPresent() && r.get().data().path("diffID").isTextual()
+                    && diffIds.contains(Digest.parse(r.get().data().get("diffID").asText()))) {
                 kept.add(key);
             }
         }
         return kept;
     }
 
-    /** The stored record of a step key, for export ({@code --cache-to}); empty when there is none. */
+    /** The stored record of a step key; empty when there is none. */
     public Optional<CacheRecord> record(Digest key) {
         return store.cache().get(key);
+    }
+
+    /**
+     * The layer records of {@code keys} as {@code --cache-to} sends them, in the order given: lazy
+     * layers made first, and every record in the form another store imports (named by diffID, its
+     * blob, no directory of this store). Keys without a usable record are left out.
+     */
+    public List<CacheRecord> forExport(List<Digest> keys) {
+        List<CacheRecord> records = new ArrayList<>();
+        for (Digest key : keys) {
+            Optional<Entry> entry = lookupLocal(key);
+            if (entry.isPresent()) {
+                records.add(layerRecord(key, make(entry.get().layer()), entry.get().created()));
+            }
+        }
+        return records;
     }
 
     /**

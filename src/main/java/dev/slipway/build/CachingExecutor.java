@@ -12,12 +12,19 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * The build cache around {@link Steps}: a file-system step whose key has a record gets the
  * record's layer and is reported {@code CACHED}; any other runs and leaves a record behind (with
  * {@code --no-cache} too, as BuildKit does, so the next build can use it). Config instructions
  * run in memory every time and keep their parent's key.
+ *
+ * <p>A step of a stage whose layers the image will not have (one that only feeds {@code COPY
+ * --from} or {@code RUN --mount from=}) leaves its layer lazy ({@link LayerDir#lazy()}): no tar,
+ * no hash and no blob, which for such stages is most of the work a step does besides its own.
+ * The tar is made only if something asks ({@link BuildCache#made}). A step whose key does not
+ * cover its input is made at once: its result is named by its diffID.
  *
  * <p>A step's history {@code created} is SOURCE_DATE_EPOCH when set; otherwise the time the step
  * first ran, kept in its record, so that a fully cached rebuild writes the same config, as
@@ -27,15 +34,18 @@ final class CachingExecutor implements StepExecutor {
     private final Steps steps;
     private final BuildCache cache;
     private final boolean noCache;
+    private final IntPredicate lazyStage;
     private final AtomicInteger executed = new AtomicInteger();
     private final AtomicInteger cached = new AtomicInteger();
     private final Map<Integer, List<Digest>> keysByStage = new ConcurrentHashMap<>();
     private final Map<Digest, Digest> layerRecords = new ConcurrentHashMap<>();
 
-    CachingExecutor(Steps steps, BuildCache cache, boolean noCache) {
+    /** {@code lazyStage}: whether the stage of that index leaves its layers lazy. */
+    CachingExecutor(Steps steps, BuildCache cache, boolean noCache, IntPredicate lazyStage) {
         this.steps = steps;
         this.cache = cache;
         this.noCache = noCache;
+        this.lazyStage = lazyStage;
     }
 
     int executed() {
@@ -46,7 +56,7 @@ final class CachingExecutor implements StepExecutor {
         return cached.get();
     }
 
-    /** The layer records this build used or wrote: key → diffID. */
+    /** The layer records this build used or wrote: key → layer id (the diffID of a made layer). */
     Map<Digest, Digest> layerRecords() {
         return Map.copyOf(layerRecords);
     }
@@ -77,19 +87,25 @@ final class CachingExecutor implements StepExecutor {
                 if (hit.isPresent()) {
                     cached.incrementAndGet();
                     keys(step).add(p.key());
-                    layerRecords.put(p.key(), hit.get().layer().diffId());
+                    layerRecords.put(p.key(), hit.get().layer().id());
                     progress.cached(n);
                     return p.finish(hit.get().layer(), created(hit.get().created()));
                 }
             }
-            LayerDir layer = p.producer().produce(n);
+            boolean lazy = p.cacheable() && lazyStage.test(step.stageIndex());
+            LayerDir layer = p.producer().produce(n, lazy ? ws.committer().lazily() : ws.committer());
             executed.incrementAndGet();
             String created = created(null);
             StageState next;
-            if (p.cacheable()) {
+            if (lazy) {
+                layer = layer.withPending(new LayerDir.Pending(p.key(), ws.context().epoch(), created));
+                ws.writes().record(BuildCache.lazyRecord(layer));
+            } else if (p.cacheable()) {
                 ws.writes().record(BuildCache.layerRecord(p.key(), layer, created));
+            }
+            if (p.cacheable()) {
                 keys(step).add(p.key());
-                layerRecords.put(p.key(), layer.diffId());
+                layerRecords.put(p.key(), layer.id());
                 progress.cacheable(n);
                 next = p.finish(layer, created);
             } else {

@@ -118,7 +118,7 @@ final class CopyStep {
         if (ins instanceof Instruction.Add && request.sources().stream().anyMatch(CopyStep::isRemote)) {
             ws.outsideInput(step.label() + " reads a URL");
         }
-        return new Steps.Prepared(key, s, x.history(), n -> execute(s, x, step), cacheable);
+        return new Steps.Prepared(key, s, x.history(), (n, committer) -> execute(s, x, step, committer), cacheable);
     }
 
     /** A source ADD fetches rather than reads from the context: a URL or a git remote. */
@@ -126,7 +126,7 @@ final class CopyStep {
         return source.matches("(?i)^[a-z][a-z0-9+.-]*://.*") || source.startsWith("git@");
     }
 
-    private LayerDir execute(StageState s, Expanded x, Step step) {
+    private LayerDir execute(StageState s, Expanded x, Step step, LayerCommitter committer) {
         CopyRequest request = x.request();
         Path area = ws.newArea("copy");
         List<AutoCloseable> views = new ArrayList<>();
@@ -150,7 +150,7 @@ final class CopyStep {
                     usersRoot = stage.rootfs();
                 }
                 copier.copy(request, source, target.rootfs(), usersRoot);
-                return ws.committer().commit(target);
+                return committer.commit(target);
             }
         } finally {
             for (AutoCloseable v : views) {

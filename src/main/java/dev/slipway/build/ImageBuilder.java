@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code slipway build}: Dockerfile → plan → solved stages → an image in the store under its tags.
@@ -164,7 +165,9 @@ public final class ImageBuilder {
                 ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
                         snapshotter.cleaningWith(scratch), scratch, executor, progress, solver,
                         new BuildCache(store, remoteCache), writes);
-                steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache());
+                Set<Integer> imageStages = Solver.imageStages(plan);
+                steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache(),
+                        stage -> !imageStages.contains(stage));
                 try {
                     last = solver.solve(steps);
                 } catch (StepFailedException e) {
@@ -176,7 +179,7 @@ public final class ImageBuilder {
             if (last.image().historyOrEmpty().stream().allMatch(h -> h.created() == null)) {
                 outside.add("the image is stamped with the time it was built");
             }
-            Result image = commit(last, request, platform);
+            Result image = commit(ws.cache().made(last), request, platform);
             return new Result(image.imageId(), image.manifestDigest(), image.config(), image.size(), steps.executed(),
                     steps.cached(), steps.keys(), new BuildInputs(images.usedTags(), images.usedBlobs(),
                             steps.layerRecords(), outside));

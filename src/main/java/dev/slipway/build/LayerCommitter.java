@@ -11,8 +11,10 @@ import dev.slipway.layer.TreeScanner;
 import dev.slipway.store.Blob;
 import dev.slipway.store.WriteBehind;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,20 +25,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SortedMap;
+import java.util.UUID;
 
 /**
  * Turns a step's overlay-form directory (an overlayfs upperdir) into a layer: a deterministic tar
  * stored as an uncompressed blob (so its digest is the diffID) and the directory itself moved under
- * the store's {@code layers/} where later steps use it as a lowerdir as it is.
+ * the store's {@code layers/} where later steps use it as a lowerdir as it is. The {@link #lazily()
+ * lazy} committer only moves the directory, under a random id: the tar is made when something
+ * needs it ({@link #writeTar}), for most such layers never.
  */
 public final class LayerCommitter {
     private final WriteBehind writes;
     private final OptionalLong epoch;
+    private final boolean lazy;
 
     /** Layers go to the store through {@code writes}: durable once it is drained. */
     public LayerCommitter(WriteBehind writes, Long epoch) {
+        this(writes, epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch), false);
+    }
+
+    private LayerCommitter(WriteBehind writes, OptionalLong epoch, boolean lazy) {
         this.writes = writes;
-        this.epoch = epoch == null ? OptionalLong.empty() : OptionalLong.of(epoch);
+        this.epoch = epoch;
+        this.lazy = lazy;
+    }
+
+    /** A committer of lazy layers ({@link LayerDir#lazy()}) into the same store. */
+    public LayerCommitter lazily() {
+        return new LayerCommitter(writes, epoch, true);
+    }
+
+    /**
+     * Writes the tar of the overlay-form directory {@code dir} (its overlay xattrs already read when
+     * {@code xattrs} is not null) to {@code out}: the same bytes whenever it is called on the same
+     * tree with the same {@code epoch}.
+     */
+    static void writeTar(Path dir, Map<String, SortedMap<String, byte[]>> xattrs, OptionalLong epoch,
+            OutputStream out) throws IOException {
+        List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(dir)
+                : TreeScanner.scanOverlayUpper(dir, xattrs);
+        new LayerWriter(epoch).writeUnhashed(entries, out);
     }
 
     /**
@@ -81,22 +109,22 @@ public final class LayerCommitter {
 
     /**
      * Ends {@code snapshot} and stores its changes as the layer; the changed directory is moved away
-     * (or deleted when the layer already exists).
+     * (or deleted when the layer already exists). A lazy committer's layer has no {@link
+     * LayerDir#pending} yet: the caller, who knows the step, adds it.
      */
     public LayerDir commit(Snapshot snapshot) {
         Path upperDir = snapshot.commit();
         boolean durable = snapshot.committedDurable();
         Map<String, SortedMap<String, byte[]>> xattrs = snapshot.committedXattrs().orElse(null);
-        try {
-            List<LayerEntry> entries = xattrs == null ? TreeScanner.scanOverlayUpper(upperDir)
-                    : TreeScanner.scanOverlayUpper(upperDir, xattrs);
-            // Straight into the store, which hashes it: no temporary tar, and one hash, not two.
-            Blob blob = writes.blob(out -> new LayerWriter(epoch).writeUnhashed(entries, out));
-            Digest diffId = blob.digest();
-            return new LayerDir(diffId, writes.adopt(diffId, upperDir, durable ? null : LayerCommitter::sync),
-                    new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot store the step's layer: " + e.getMessage(), e);
+        if (lazy) {
+            // Not a diffID: a name no tar can have, unique to this directory, whose content never changes.
+            Digest id = Digest.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            return new LayerDir(id, writes.adopt(id, upperDir, durable ? null : LayerCommitter::sync), null, null);
         }
+        // Straight into the store, which hashes it: no temporary tar, and one hash, not two.
+        Blob blob = writes.blob(out -> writeTar(upperDir, xattrs, epoch, out));
+        Digest diffId = blob.digest();
+        return new LayerDir(diffId, writes.adopt(diffId, upperDir, durable ? null : LayerCommitter::sync),
+                new Descriptor(MediaTypes.OCI_LAYER, diffId, blob.size()));
     }
 }

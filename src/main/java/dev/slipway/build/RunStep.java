@@ -62,7 +62,7 @@ final class RunStep {
                 .add("env", s.scope().buildEnv()).add("cwd", s.workdir()).add("user", s.user())
                 .add("network", network).add("mounts", mounts).add("sources", sources)
                 .add("epoch", ws.context().epoch()).add("createdBy", createdBy).digest();
-        return new Steps.Prepared(key, s, createdBy, n -> execute(s, run, step, args, network, mounts, n), true);
+        return new Steps.Prepared(key, s, createdBy, (n, committer) -> execute(s, run, step, args, network, mounts, n, committer), true);
     }
 
     private String where(Step step) {
@@ -70,7 +70,7 @@ final class RunStep {
     }
 
     private LayerDir execute(StageState s, Instruction.Run run, Step step, List<String> args, Network network,
-                             List<RunMount> runMounts, int progressStep) {
+                             List<RunMount> runMounts, int progressStep, LayerCommitter committer) {
         Path area = ws.newArea("run");
         List<AutoCloseable> cleanup = new ArrayList<>();
         try (Snapshot snapshot = ws.snapshotter().prepare(s.lowerDirs(), area.resolve("rootfs"))) {
@@ -99,7 +99,7 @@ final class RunStep {
                         + String.join(" ", args) + "\" did not complete successfully: exit code: "
                         + result.exitCode(), result.exitCode(), result.lastLines(), step.label(), step.line());
             }
-            return ws.committer().commit(snapshot);
+            return committer.commit(snapshot);
         } finally {
             for (AutoCloseable c : cleanup) {
                 try {

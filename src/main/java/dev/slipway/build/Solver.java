@@ -11,9 +11,11 @@ import dev.slipway.plan.PlannedStage;
 import dev.slipway.plan.StageScope;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -181,6 +183,21 @@ final class Solver implements Workspace.StageLookup {
         Map<Integer, Integer> order = new HashMap<>();
         rankFrom(plan, plan.target(), order);
         return order;
+    }
+
+    /**
+     * The stages whose layers the image has: the target and the stages it is built on ({@code FROM
+     * stage}), not those it only copies or mounts from. ONBUILD triggers cannot change this: they
+     * run inside a stage and can only name other stages as sources.
+     */
+    static Set<Integer> imageStages(BuildPlan plan) {
+        Set<Integer> stages = new HashSet<>();
+        PlannedStage stage = plan.stages().get(plan.target());
+        stages.add(stage.index());
+        while (stage.base() instanceof PlannedStage.Base.StageBase b && stages.add(b.index())) {
+            stage = plan.stages().get(b.index());
+        }
+        return stages;
     }
 
     private static void rankFrom(BuildPlan plan, int index, Map<Integer, Integer> order) {

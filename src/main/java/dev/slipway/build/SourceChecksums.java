@@ -13,8 +13,8 @@ import java.util.Optional;
  * Content checksums of what a step reads besides its parent (see {@link FileCopier#checksum}):
  * COPY/ADD sources and RUN bind mount sources. A source in another stage or an image is hashed
  * through a read-only view once per set of layers and the result memoized in the build cache by
- * the layers' diffIDs, which fix its content; a warm build then reads one small record instead of
- * mounting and hashing. Context files are hashed through a {@link StatMemo}, so a warm build
+ * the layers' ids (diffIDs, or a lazy layer's directory id), which fix its content; a warm build
+ * then reads one small record instead of mounting and hashing. Context files are hashed through a {@link StatMemo}, so a warm build
  * reads only the files whose stat changed.
  */
 final class SourceChecksums {
@@ -84,8 +84,9 @@ final class SourceChecksums {
 
     private Digest ofState(StageState other, CopyRequest request) {
         if (wholeRoot(request)) {
-            // The whole root is exactly what the layers hold: their diffIDs name it without a mount.
-            return CacheKey.of("root-content").add("diffIDs", other.diffIds()).digest();
+            // The whole root is exactly what the layers hold: their diffIDs name it without a mount
+            // (lazy layers made first: their ids name this build's directories, not their content).
+            return CacheKey.of("root-content").add("diffIDs", ws.cache().made(other).diffIds()).digest();
         }
         Digest memo = CacheKey.of("source-checksum").add("diffIDs", other.diffIds()).add("request", request).digest();
         Optional<Digest> known = ws.cache().checksum(memo);

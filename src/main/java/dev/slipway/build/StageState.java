@@ -18,6 +18,9 @@ import java.util.List;
  * keep it: what they change reaches later keys through the env, working directory, user and shell
  * those steps put into their own keys. Null when the state did not come from the solver.
  *
+ * <p>The config's diff_ids are the layers' {@link LayerDir#id ids}: a lazy layer's stands in for
+ * its diffID until {@link BuildCache#made} makes it.
+ *
  * <p>{@code scope} is mutable by design of {@link StageScope}; steps that change it work on
  * {@link StageScope#child()}, a copy, and leave the parent's untouched.
  */
@@ -25,7 +28,7 @@ public record StageState(ImageConfig image, List<LayerDir> layers, StageScope sc
 
     public StageState {
         layers = List.copyOf(layers);
-        if (!image.diffIds().equals(layers.stream().map(LayerDir::diffId).toList())) {
+        if (!image.diffIds().equals(layers.stream().map(LayerDir::id).toList())) {
             throw new IllegalArgumentException("layers do not match the config's diff_ids");
         }
     }
@@ -84,7 +87,13 @@ public record StageState(ImageConfig image, List<LayerDir> layers, StageScope sc
     public StageState withLayer(LayerDir layer, ImageConfig.History history) {
         List<LayerDir> more = new ArrayList<>(layers);
         more.add(layer);
-        return new StageState(image.withLayer(layer.diffId(), history), more, scope, cmdSet, cacheKey);
+        return new StageState(image.withLayer(layer.id(), history), more, scope, cmdSet, cacheKey);
+    }
+
+    /** This state with its layers replaced one for one (lazy ones by the same layers made). */
+    StageState withLayers(List<LayerDir> replaced) {
+        return new StageState(image.withDiffIds(replaced.stream().map(LayerDir::id).toList()), replaced, scope,
+                cmdSet, cacheKey);
     }
 
     public StageState withCacheKey(Digest key) {

@@ -17,10 +17,13 @@ final class Steps {
     private final WorkdirStep workdir;
     private final CopyStep copy;
 
-    /** Makes a step's layer; {@code progressStep} is where its output goes. */
+    /**
+     * Makes a step's layer; {@code progressStep} is where its output goes, {@code committer} stores
+     * the layer (made or lazy, as the caller chose).
+     */
     @FunctionalInterface
     interface Producer {
-        LayerDir produce(int progressStep);
+        LayerDir produce(int progressStep, LayerCommitter committer);
     }
 
     /**

@@ -46,14 +46,14 @@ final class WorkdirStep {
         StageState next = s.withConfig(s.config().toBuilder().workingDir(wd).build());
         Digest key = CacheKey.of("workdir").add("parent", s.cacheKey()).add("path", wd).add("user", s.user())
                 .add("epoch", ws.context().epoch()).digest();
-        return new Steps.Prepared(key, next, "WORKDIR " + wd, wd.equals("/") ? null : n -> execute(s, wd), true);
+        return new Steps.Prepared(key, next, "WORKDIR " + wd, wd.equals("/") ? null : (n, committer) -> execute(s, wd, committer), true);
     }
 
-    private LayerDir execute(StageState s, String wd) {
+    private LayerDir execute(StageState s, String wd, LayerCommitter committer) {
         Path area = ws.newArea("workdir");
         try (Snapshot snapshot = ws.snapshotter().prepare(s.lowerDirs(), area.resolve("rootfs"))) {
             mkdirs(snapshot.rootfs(), wd, s.user());
-            return ws.committer().commit(snapshot);
+            return committer.commit(snapshot);
         } finally {
             ws.deleteArea(area);
         }

@@ -154,7 +154,8 @@ public final class BuildCommand implements Callable<Integer> {
         int n = p.start("exporting cache to registry " + to.reference());
         List<Digest> keys = to.max() ? result.cacheKeys() : buildCache.inImage(result.cacheKeys(), result.config());
         try {
-            RegistryCache.ExportResult exported = registryCache.export(store, keys, to.reference());
+            RegistryCache.ExportResult exported = registryCache.exportRecords(store, buildCache.forExport(keys),
+                    to.reference());
             p.detail(n, "writing cache manifest " + to.reference() + "@" + exported.digest() + " ("
                     + exported.records() + " records) done");
         } catch (SlipwayException e) {

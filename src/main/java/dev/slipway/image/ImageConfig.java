@@ -70,6 +70,17 @@ public record ImageConfig(
                 osVersion, osFeatures, variant, config, newRootfs, appended(entry), extra);
     }
 
+    /** This config with its layers' diffIDs replaced, as many as it had. */
+    public ImageConfig withDiffIds(List<Digest> diffIds) {
+        if (diffIds.size() != diffIds().size()) {
+            throw new IllegalArgumentException("the config has " + diffIds().size() + " layers, not " + diffIds.size());
+        }
+        RootFs newRootfs = new RootFs(rootfs == null || rootfs.type() == null ? "layers" : rootfs.type(), diffIds,
+                rootfs == null ? Map.of() : rootfs.extra());
+        return new ImageConfig(created, author, architecture, os, osVersion, osFeatures, variant, config, newRootfs,
+                history, extra);
+    }
+
     /** This config with a history entry that adds no layer (ENV, CMD, ...); it is marked {@code empty_layer}. */
     public ImageConfig withEmptyLayerHistory(History entry) {
         History marked = new History(entry.created(), entry.createdBy(), entry.author(), entry.comment(), true,

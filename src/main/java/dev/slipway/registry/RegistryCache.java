@@ -75,6 +75,18 @@ public final class RegistryCache {
      * they name to {@code ref}, replacing what the reference named before.
      */
     public ExportResult export(Store store, Collection<Digest> keys, ImageReference ref) {
+        List<CacheRecord> records = new ArrayList<>();
+        for (Digest key : new TreeSet<>(keys)) {
+            store.cache().get(key).ifPresent(records::add);
+        }
+        return exportRecords(store, records, ref);
+    }
+
+    /**
+     * Pushes {@code records} (the build cache's own choice and form of them) and the blobs they name,
+     * which must be in {@code store}, to {@code ref}, replacing what the reference named before.
+     */
+    public ExportResult exportRecords(Store store, Collection<CacheRecord> chosen, ImageReference ref) {
         if (ref.tag() == null) {
             throw new SlipwayException("cache reference " + ref + " needs a tag");
         }
@@ -82,9 +94,7 @@ public final class RegistryCache {
         List<String> scopes = List.of("repository:" + ref.repository() + ":pull,push");
         try (Store.Session session = store.session()) {
             Map<Digest, CacheRecord> records = new TreeMap<>();
-            for (Digest key : new TreeSet<>(keys)) {
-                store.cache().get(key).ifPresent(r -> records.put(key, r));
-            }
+            chosen.forEach(r -> records.put(r.key(), r));
             Set<Digest> blobs = new TreeSet<>();
             records.values().forEach(r -> blobs.addAll(r.blobs()));
             LayerCompressor compressor = RegistryClient.compressor(store);

@@ -347,6 +347,34 @@ class BuildCacheIntegrationTest {
         assertThat(read("/x/x.txt")).isEqualTo("x");
     }
 
+    @Test
+    void stagesOnlyCopiedFromStoreNoTarUntilABuildTargetsOneWhichThenGetsTheEagerDigest() throws Exception {
+        ImageBuilder.Result cold = build(stagesRequest().withEpoch(1700000000L));
+        assertThat(cold.executed()).isEqualTo(7);
+        // x's three steps and y's one keep their directories only; the final stage's three have tars.
+        List<dev.slipway.store.CacheRecord> layerRecords = store.cache().list().stream()
+                .filter(r -> r.data().path("type").asText().equals("layer")).toList();
+        assertThat(layerRecords).filteredOn(r -> r.blobs().isEmpty()).hasSize(4)
+                .allSatisfy(r -> assertThat(r.data().has("diffID")).isFalse());
+        assertThat(layerRecords).filteredOn(r -> !r.blobs().isEmpty()).hasSize(3)
+                .allSatisfy(r -> assertThat(cold.config().diffIds()).containsAll(r.layers()));
+
+        BuildRequest targetX = stagesRequest().withEpoch(1700000000L).withTarget("x").withTags(List.of("x:1"));
+        ImageBuilder.Result made = build(targetX);
+        assertThat(made.executed()).isZero();
+        assertThat(run("x:1", "cat", "/out/x.txt")).isEqualTo("x");
+        assertThat(build(stagesRequest().withEpoch(1700000000L)).executed()).as("still all cached").isZero();
+
+        Store first = store;
+        store = Store.open(tmp.resolve("eager-root"));
+        copyImage(first, store, "busybox:test");
+        ImageBuilder.Result eager = build(targetX);
+
+        assertThat(eager.executed()).isEqualTo(3);
+        assertThat(made.manifestDigest()).isEqualTo(eager.manifestDigest());
+        assertThat(made.cacheKeys()).isEqualTo(eager.cacheKeys());
+    }
+
     private static void copyImage(Store from, Store to, String tag) {
         var target = from.references().get(ImageReference.parse(tag)).orElseThrow().target();
         Manifest m = (Manifest) ImageJson.read(from.content().read(target));

@@ -135,6 +135,165 @@ class BuildCacheTest {
         assertThat(Files.readString(e.layer().dir().resolve("file.txt"))).isEqualTo("remote");
     }
 
+    /**
+     * A lazy layer as a step of a stage only copied from leaves it: {@code content} in file.txt, its
+     * directory under a random id in the store, its record naming that directory and no blob.
+     */
+    private LayerDir lazyLayer(Store store, Digest key, String content) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("lazy-" + content));
+        Files.writeString(dir.resolve("file.txt"), content);
+        Files.setLastModifiedTime(dir.resolve("file.txt"), java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        Digest id = Digest.sha256(("dir of " + content).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        LayerDir layer = new LayerDir(id, store.layers().adopt(id, dir), null,
+                new LayerDir.Pending(key, 1_700_000_000L, "2024-02-02T00:00:00Z"));
+        store.cache().put(BuildCache.lazyRecord(layer));
+        return layer;
+    }
+
+    /** The tar a step making the layer at once would store: the same tree and epoch. */
+    private static Digest eagerDiffId(Path dir) throws Exception {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        new LayerWriter(java.util.OptionalLong.of(1_700_000_000L)).write(TreeScanner.scanDirectory(dir), tar);
+        return Digest.sha256(tar.toByteArray());
+    }
+
+    private static StageState stateOf(LayerDir... layers) {
+        ImageConfig config = ImageConfig.empty(dev.slipway.image.Platform.host());
+        StageState state = new StageState(config, List.of(), dev.slipway.plan.StageScope.onImage(null, null),
+                false);
+        for (LayerDir l : layers) {
+            state = state.withLayer(l, new ImageConfig.History(null, "RUN x", null));
+        }
+        return state;
+    }
+
+    @Test
+    void aLazyLayerIsFoundWithoutATarAndMadeOnDemandAsAnEagerStepWouldHaveMadeIt() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        BuildCache cache = new BuildCache(store);
+        Digest key = CacheKey.of("run").add("lazy", 1).digest();
+        LayerDir lazy = lazyLayer(store, key, "lazy");
+        CacheRecord record = store.cache().get(key).orElseThrow();
+        assertThat(record.blobs()).isEmpty();
+        assertThat(record.layers()).containsExactly(lazy.id());
+
+        BuildCache.Entry hit = cache.lookup(key).orElseThrow();
+        assertThat(hit.layer()).isEqualTo(lazy);
+        assertThat(hit.created()).isEqualTo("2024-02-02T00:00:00Z");
+        assertThatThrownBy(() -> hit.layer().diffId()).isInstanceOf(IllegalStateException.class);
+        Digest expected = eagerDiffId(lazy.dir());
+
+        StageState made = cache.made(stateOf(hit.layer()));
+
+        LayerDir layer = made.layers().get(0);
+        assertThat(layer.lazy()).isFalse();
+        assertThat(layer.diffId()).isEqualTo(expected);
+        assertThat(made.diffIds()).containsExactly(expected);
+        assertThat(layer.dir()).isEqualTo(lazy.dir());
+        assertThat(store.content().has(expected)).isTrue();
+        CacheRecord after = store.cache().get(key).orElseThrow();
+        assertThat(after.blobs()).containsExactly(expected);
+        assertThat(after.layers()).as("the directory stays what the record keeps").containsExactly(lazy.id());
+        assertThat(new BuildCache(store).lookup(key).orElseThrow().layer()).isEqualTo(layer);
+        assertThat(cache.made(stateOf(hit.layer())).layers().get(0)).as("made once").isSameAs(layer);
+    }
+
+    @Test
+    void aLazyRecordWhoseDirectoryIsGoneIsAMiss() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest key = CacheKey.of("run").add("gone", 1).digest();
+        LayerDir lazy = lazyLayer(store, key, "gone");
+        dev.slipway.build.snapshot.HostCommand.deleteTree(lazy.dir());
+
+        assertThat(new BuildCache(store).lookup(key)).isEmpty();
+    }
+
+    @Test
+    void makingALayerLeavesARecordThatNamesAnotherDirectoryAlone() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest key = CacheKey.of("run").add("raced", 1).digest();
+        LayerDir first = lazyLayer(store, key, "first");
+        LayerDir second = lazyLayer(store, key, "second"); // the key run again elsewhere, --no-cache
+        CacheRecord before = store.cache().get(key).orElseThrow();
+
+        LayerDir made = new BuildCache(store).made(stateOf(first)).layers().get(0);
+
+        assertThat(made.diffId()).isEqualTo(eagerDiffId(first.dir()));
+        assertThat(store.cache().get(key).orElseThrow()).isEqualTo(before);
+        assertThat(new BuildCache(store).lookup(key).orElseThrow().layer()).isEqualTo(second);
+    }
+
+    @Test
+    void aLayerThatCannotBeMadeLeavesItsRecordLazyAndNoBlob() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest key = CacheKey.of("run").add("broken", 1).digest();
+        LayerDir lazy = lazyLayer(store, key, "broken");
+        CacheRecord before = store.cache().get(key).orElseThrow();
+        int blobs = store.content().list().size();
+        LayerDir unreadable = new LayerDir(lazy.id(), lazy.dir().resolve("file.txt"), null, lazy.pending());
+
+        assertThatThrownBy(() -> new BuildCache(store).made(stateOf(unreadable))).isInstanceOf(SlipwayException.class);
+
+        assertThat(store.cache().get(key).orElseThrow()).isEqualTo(before);
+        assertThat(store.content().list()).hasSize(blobs);
+        assertThat(new BuildCache(store).lookup(key).orElseThrow().layer()).isEqualTo(lazy);
+    }
+
+    @Test
+    void pruneKeepsALazyLayerWhileItsRecordLivesMadeOrNot() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest lazyKey = CacheKey.of("run").add("kept", 1).digest();
+        Digest madeKey = CacheKey.of("run").add("kept", 2).digest();
+        LayerDir lazy = lazyLayer(store, lazyKey, "kept");
+        LayerDir toMake = lazyLayer(store, madeKey, "made");
+        LayerDir made = new BuildCache(store).made(stateOf(toMake)).layers().get(0);
+
+        store.prune();
+
+        assertThat(Files.readString(lazy.dir().resolve("file.txt"))).isEqualTo("kept");
+        assertThat(Files.readString(made.dir().resolve("file.txt"))).isEqualTo("made");
+        assertThat(store.content().has(made.diffId())).isTrue();
+        assertThat(new BuildCache(store).lookup(lazyKey)).isPresent();
+        assertThat(new BuildCache(store).lookup(madeKey).orElseThrow().layer()).isEqualTo(made);
+
+        assertThat(store.pruneWithCache().layers()).isEqualTo(2);
+        assertThat(Files.exists(lazy.dir())).isFalse();
+        assertThat(Files.exists(made.dir())).isFalse();
+        assertThat(store.content().has(made.diffId())).isFalse();
+    }
+
+    @Test
+    void exportMakesLazyLayersAndGivesRecordsAnotherStoreImports() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest lazyKey = CacheKey.of("run").add("export", 1).digest();
+        Digest eagerKey = CacheKey.of("run").add("export", 2).digest();
+        LayerDir lazy = lazyLayer(store, lazyKey, "shipped");
+        LayerDir eager = layer(store, "eager");
+        store.cache().put(BuildCache.layerRecord(eagerKey, eager, null));
+        Digest absent = CacheKey.of("run").add("export", 3).digest();
+
+        List<CacheRecord> exported = new BuildCache(store).forExport(List.of(lazyKey, absent, eagerKey));
+
+        assertThat(exported).extracting(CacheRecord::key).containsExactly(lazyKey, eagerKey);
+        Digest diffId = eagerDiffId(lazy.dir());
+        assertThat(exported.get(0).layers()).containsExactly(diffId);
+        assertThat(exported.get(0).blobs()).containsExactly(diffId);
+        assertThat(exported.get(0).data().has("dir")).isFalse();
+        assertThat(exported.get(0).data().path("created").asText()).isEqualTo("2024-02-02T00:00:00Z");
+        assertThat(exported.get(1).toString()).as("a made layer's record goes as it is")
+                .isEqualTo(store.cache().get(eagerKey).orElseThrow().toString());
+        assertThat(new BuildCache(store).inImage(List.of(lazyKey, eagerKey),
+                stateOf(eager).image())).containsExactly(eagerKey);
+
+        Store other = Store.open(tmp.resolve("other"));
+        other.content().put(store.content().read(diffId));
+        BuildCache imported = new BuildCache(other);
+        imported.importRecord(exported.get(0));
+        BuildCache.Entry e = imported.lookup(lazyKey).orElseThrow();
+        assertThat(e.layer().diffId()).isEqualTo(diffId);
+        assertThat(Files.readString(e.layer().dir().resolve("file.txt"))).isEqualTo("shipped");
+    }
+
     @Test
     void timesLeftOpenTakeThoseOfTheLayerStepsAround() {
         ImageConfig base = ImageConfig.empty(dev.slipway.image.Platform.host())

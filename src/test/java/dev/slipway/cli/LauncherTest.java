@@ -1,0 +1,155 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./slipway} launcher in a copy of the project with stand-ins for {@code mvn} and
+ * {@code java} that log how they were called: it builds the jar when a source is newer, trains the
+ * archive once per jar, and otherwise only starts java.
+ */
+class LauncherTest {
+    @TempDir
+    Path dir;
+
+    private Path project;
+    private Path log;
+    private Path jar;
+    private Path jsa;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        project = dir.resolve("project");
+        log = dir.resolve("calls.log");
+        Files.createDirectories(project.resolve("src/main/java/dev"));
+        Files.copy(Path.of("slipway"), project.resolve("slipway"));
+        Files.writeString(project.resolve("pom.xml"), "<project/>\n");
+        Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A {}\n");
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        script(bin.resolve("mvn"), "echo \"mvn $*\" >>'" + log + "'\nmkdir -p target && echo jar >target/slipway.jar\n");
+        script(bin.resolve("java"), String.join("\n",
+                "echo \"java $*\" >>'" + log + "'",
+                "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo jsa >\"${a#*=}\" ;; esac; done",
+                ""));
+        jar = project.resolve("target/slipway.jar");
+        jsa = project.resolve("target/slipway.jsa");
+    }
+
+    @Test
+    void buildsAndTrainsOnceThenOnlyStartsJava() throws Exception {
+        List<String> first = launch(project.resolve("slipway"), "images");
+        assertThat(first).hasSize(3);
+        assertThat(first.get(0)).startsWith("mvn ").contains("package");
+        assertThat(first.get(1)).contains("-XX:ArchiveClassesAtExit=").contains("dev.slipway.cli.Training");
+        assertThat(first.get(2)).contains("-XX:SharedArchiveFile=" + jsa).endsWith("-jar " + jar + " images");
+
+        List<String> second = launch(project.resolve("slipway"), "--root", "/r", "save", "-o", "x.tar", "img");
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0)).startsWith("java ").contains("-XX:SharedArchiveFile=" + jsa)
+                .endsWith("-jar " + jar + " --root /r save -o x.tar img");
+    }
+
+    @Test
+    void rebuildsWhenASourceIsEditedAddedOrDeleted() throws Exception {
+        launch(project.resolve("slipway"), "images");
+        launch(project.resolve("slipway"), "images");
+
+        age();
+        Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A { int x; }\n");
+        assertThat(launch(project.resolve("slipway"), "images")).first().asString().startsWith("mvn ");
+        assertThat(launch(project.resolve("slipway"), "images")).hasSize(1);
+
+        age();
+        Files.createDirectories(project.resolve("src/main/java/dev/sub"));
+        Files.writeString(project.resolve("src/main/java/dev/sub/B.java"), "class B {}\n");
+        assertThat(launch(project.resolve("slipway"), "images")).first().asString().startsWith("mvn ");
+
+        age();
+        Files.delete(project.resolve("src/main/java/dev/sub/B.java"));
+        assertThat(launch(project.resolve("slipway"), "images")).first().asString().startsWith("mvn ");
+
+        age();
+        Files.writeString(project.resolve("pom.xml"), "<project></project>\n");
+        assertThat(launch(project.resolve("slipway"), "images")).first().asString().startsWith("mvn ");
+        assertThat(launch(project.resolve("slipway"), "images")).hasSize(1);
+    }
+
+    @Test
+    void findsItsProjectThroughASymlinkAndARelativePath() throws Exception {
+        launch(project.resolve("slipway"), "images");
+        Path link = Files.createSymbolicLink(dir.resolve("sw"), project.resolve("slipway"));
+        List<String> viaLink = launch(link, "images");
+        assertThat(viaLink).hasSize(1);
+        assertThat(viaLink.get(0)).endsWith("-jar " + jar + " images");
+
+        List<String> relative = run(project, List.of("./slipway", "images"));
+        assertThat(relative).hasSize(1);
+        assertThat(relative.get(0)).contains("-XX:SharedArchiveFile=").endsWith("/target/slipway.jar images");
+    }
+
+    @Test
+    void aStaleArchiveIsNotUsedAndIsMadeAgain() throws Exception {
+        launch(project.resolve("slipway"), "images");
+        Instant now = Instant.now();
+        try (var sources = Files.walk(project.resolve("src"))) {
+            for (Path p : sources.toList()) {
+                Files.setLastModifiedTime(p, FileTime.from(now.minusSeconds(120)));
+            }
+        }
+        Files.setLastModifiedTime(project.resolve("pom.xml"), FileTime.from(now.minusSeconds(120)));
+        Files.setLastModifiedTime(jsa, FileTime.from(now.minusSeconds(60)));
+        Files.setLastModifiedTime(jar, FileTime.from(now.minusSeconds(30)));
+        List<String> calls = launch(project.resolve("slipway"), "images");
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0)).contains("dev.slipway.cli.Training");
+        assertThat(calls.get(1)).contains("-XX:SharedArchiveFile=" + jsa);
+    }
+
+    /** Moves the jar, its archive and the launcher's list of sources a minute into the past. */
+    private void age() throws Exception {
+        Instant now = Instant.now();
+        Files.setLastModifiedTime(jar, FileTime.from(now.minusSeconds(60)));
+        Files.setLastModifiedTime(jsa, FileTime.from(now.minusSeconds(50)));
+        Path sources = project.resolve("target/slipway.sources");
+        if (Files.exists(sources)) {
+            Files.setLastModifiedTime(sources, FileTime.from(now.minusSeconds(50)));
+        }
+    }
+
+    private List<String> launch(Path launcher, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        return run(dir, command);
+    }
+
+    /** Runs the command, returns the calls of mvn and java it made (and clears the log). */
+    private List<String> run(Path cwd, List<String> command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_"));
+        pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        Files.deleteIfExists(log);
+        return calls;
+    }
+
+    private static void script(Path path, String body) throws Exception {
+        Files.writeString(path, "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}
