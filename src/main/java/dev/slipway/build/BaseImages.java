@@ -100,7 +100,22 @@ public final class BaseImages {
         if (tag.isEmpty()) {
             throw new SlipwayException("image \"" + name + "\" not found in the store; import or pull it first");
         }
-        ImageDocument doc = ImageJson.read(store.content().read(tag.get().target()));
+        return unpacked(ref, name, tag.get().target(), true);
+    }
+
+    /**
+     * Unpacks the layers of the image {@code target} names (a manifest, or an index resolved for this
+     * platform) that are not unpacked yet, for an image this process has just written to the store
+     * (so its blobs are not hashed again). {@code import} calls it, as Docker extracts an imported
+     * layer at once: a build's first step then starts without unpacking (and hashing) its base.
+     */
+    public void unpackLayers(Digest target) {
+        unpacked(null, target.toString(), target, false);
+    }
+
+    /** @param verify hash each layer blob as it is read (blobs this process did not just write) */
+    private Resolved unpacked(ImageReference ref, String name, Digest target, boolean verify) {
+        ImageDocument doc = ImageJson.read(store.content().read(target));
         if (doc instanceof ImageIndex index) {
             Descriptor chosen = index.manifestFor(platform)
                     .orElseThrow(() -> new SlipwayException("image \"" + name + "\" has no manifest for " + platform));
@@ -123,7 +138,7 @@ public final class BaseImages {
             Descriptor oci = new Descriptor(MediaTypes.layerType(MediaTypes.layerCompression(blob.mediaType()), false),
                     blob.digest(), blob.size());
             layers.add(new LayerDir(diffId, store.layers().unpack(diffId, dir -> OverlayForm.unpack(dir,
-                    () -> Compression.decompressing(store.content().open(blob.digest(), true)))), oci));
+                    () -> Compression.decompressing(store.content().open(blob.digest(), verify)))), oci));
         }
         return new Resolved(ref, id, config, layers);
     }

@@ -121,7 +121,11 @@ public final class ContainerRunner {
             ExecResult result = executor.run(spec, sink);
             return result.exitCode();
         } finally {
-            HostCommand.deleteTree(area);
+            try {
+                executor.releaseIdle();
+            } finally {
+                HostCommand.deleteTree(area);
+            }
         }
     }
 }

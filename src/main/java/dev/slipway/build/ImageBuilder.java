@@ -173,6 +173,8 @@ public final class ImageBuilder {
                 } catch (StepFailedException e) {
                     reportFailure(e, text, fileName);
                     throw e;
+                } finally {
+                    executor.releaseIdle();
                 }
             }
             List<String> outside = new ArrayList<>(ws.outsideInputs());

@@ -4,7 +4,6 @@ import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.layer.LayerEntry;
 import dev.slipway.layer.LayerExtractor;
-import dev.slipway.layer.LayerReader;
 import dev.slipway.layer.Xattrs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Unpacks one layer tar into an empty directory in overlay form, so that the directory can be an
@@ -32,16 +32,13 @@ final class OverlayForm {
     record Markers(List<String> whiteouts, List<String> opaqueDirs, Set<String> written) {
     }
 
-    /** Extracts with {@code tar} read twice: once for the files, once for the markers. */
+    /** Extracts {@code tar}, reading it once: the files, and on the way the markers to apply after. */
     static void unpack(Path emptyDir, TarSource tar) throws IOException {
+        MarkerScan scan = new MarkerScan();
         try (InputStream in = tar.open()) {
-            new LayerExtractor(emptyDir).extract(in);
+            new LayerExtractor(emptyDir).extract(in, scan);
         }
-        Markers markers;
-        try (InputStream in = tar.open()) {
-            markers = scan(in);
-        }
-        apply(emptyDir, markers);
+        apply(emptyDir, scan.markers());
     }
 
     /** Opens the uncompressed layer tar. */
@@ -50,23 +47,27 @@ final class OverlayForm {
         InputStream open() throws IOException;
     }
 
-    static Markers scan(InputStream tar) throws IOException {
-        List<String> whiteouts = new ArrayList<>();
-        List<String> opaque = new ArrayList<>();
-        Set<String> written = new HashSet<>();
-        try (LayerReader reader = new LayerReader(tar)) {
-            for (LayerEntry e; (e = reader.next()) != null; ) {
-                if (e.isOpaqueMarker()) {
-                    int slash = e.path().lastIndexOf('/');
-                    opaque.add(slash < 0 ? "" : e.path().substring(0, slash));
-                } else if (e.isWhiteout()) {
-                    whiteouts.add(e.whiteoutTarget());
-                } else {
-                    written.add(e.path());
-                }
+    /** Collects the markers of a layer from its entries, in tar order. */
+    static final class MarkerScan implements Consumer<LayerEntry> {
+        private final List<String> whiteouts = new ArrayList<>();
+        private final List<String> opaque = new ArrayList<>();
+        private final Set<String> written = new HashSet<>();
+
+        @Override
+        public void accept(LayerEntry e) {
+            if (e.isOpaqueMarker()) {
+                int slash = e.path().lastIndexOf('/');
+                opaque.add(slash < 0 ? "" : e.path().substring(0, slash));
+            } else if (e.isWhiteout()) {
+                whiteouts.add(e.whiteoutTarget());
+            } else {
+                written.add(e.path());
             }
         }
-        return new Markers(whiteouts, opaque, written);
+
+        Markers markers() {
+            return new Markers(List.copyOf(whiteouts), List.copyOf(opaque), Set.copyOf(written));
+        }
     }
 
     static void apply(Path dir, Markers markers) throws IOException {

@@ -1,7 +1,9 @@
 package dev.slipway.cli;
 
 import dev.slipway.SlipwayException;
+import dev.slipway.build.BaseImages;
 import dev.slipway.image.ImageReference;
+import dev.slipway.image.Platform;
 import dev.slipway.store.ImageImporter;
 import dev.slipway.store.Store;
 import java.io.IOException;
@@ -53,6 +55,7 @@ public final class ImportCommand implements Callable<Integer> {
         try (InputStream rootfs = in) {
             ImageImporter.Result result = new ImageImporter(store, Clock.systemUTC())
                     .importRootfs(new ImageImporter.Request(rootfs, file, tag, changes, message));
+            new BaseImages(store, Platform.host()).unpackLayers(result.manifest());
             spec.commandLine().getOut().println(result.id());
         }
         return 0;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -57,7 +58,15 @@ public final class LayerExtractor {
     }
 
     public Result extract(InputStream uncompressedTar) throws IOException {
-        return new Run().apply(new LayerReader(uncompressedTar));
+        return extract(uncompressedTar, e -> { });
+    }
+
+    /**
+     * {@link #extract(InputStream)}, showing {@code seen} every entry (whiteouts and opaque markers
+     * too) before it is applied: a caller that needs more than the files reads the tar once.
+     */
+    public Result extract(InputStream uncompressedTar, Consumer<LayerEntry> seen) throws IOException {
+        return new Run().apply(new LayerReader(uncompressedTar), seen);
     }
 
     private final class Run {
@@ -67,10 +76,11 @@ public final class LayerExtractor {
         private final Map<String, Integer> notes = new LinkedHashMap<>();
         private long count;
 
-        Result apply(LayerReader reader) throws IOException {
+        Result apply(LayerReader reader, Consumer<LayerEntry> seen) throws IOException {
             LayerEntry e;
             while ((e = reader.next()) != null) {
                 count++;
+                seen.accept(e);
                 if (e.isOpaqueMarker()) {
                     Resolved dir = resolveDirectory(parentOf(e.path()), true);
                     clearLower(dir.path, dir.rel);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.build.exec.Network;
 import dev.slipway.image.ImageConfig;
 import dev.slipway.store.Store;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -45,6 +46,17 @@ class BuildIntegrationTest {
         return build(dockerfile, BuildRequest.of(tmp.resolve("ctx")).withTags(List.of("out:latest")));
     }
 
+    /** The runtime bundles left under the store: a build or run keeps them only while it lasts. */
+    private List<Path> bundles() throws IOException {
+        Path dir = store.root().exec().resolve("bundles");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
     /** Runs a command in the built image and returns its stdout. */
     private String run(String image, String... cmd) {
         return TestContainers.stdout(store, image, cmd);
@@ -58,7 +70,9 @@ class BuildIntegrationTest {
         assertThat(h.get(h.size() - 1).createdBy()).isEqualTo("RUN |1 A=1 /bin/sh -c echo hello > /hello.txt && echo step-output # buildkit");
         assertThat(h.get(h.size() - 2).createdBy()).isEqualTo("ARG A=1");
         assertThat(h.get(h.size() - 2).isEmptyLayer()).isTrue();
+        assertThat(bundles()).isEmpty();
         assertThat(run("out:latest", "cat", "/hello.txt")).isEqualTo("hello");
+        assertThat(bundles()).isEmpty();
         assertThat(log.toString()).containsPattern("#\\d+ \\[3/3\\] RUN echo hello").containsPattern("#\\d+ \\d+\\.\\d{3} step-output")
                 .containsPattern("#\\d+ DONE \\d+\\.\\ds");
     }
@@ -91,6 +105,7 @@ class BuildIntegrationTest {
         assertThat(store.references().list().keySet()).extracting(Object::toString)
                 .noneMatch(n -> n.contains("out"));
         assertThat(log.toString()).contains("ERROR: process").contains("   3 | >>> RUN echo doomed && exit 3");
+        assertThat(bundles()).isEmpty();
     }
 
     @Test

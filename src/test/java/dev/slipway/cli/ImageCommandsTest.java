@@ -129,6 +129,20 @@ class ImageCommandsTest {
     }
 
     @Test
+    void importUnpacksTheLayerSoThatABuildFindsItReady() throws IOException {
+        CliRun imported = run("import", rootfs().toString(), "ready:1");
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        String diffId = new ObjectMapper().readTree(run("inspect", "ready:1").out()).get(0).at("/RootFS/Layers/0")
+                .asText();
+        Path layer = tmp.resolve("root/layers").resolve(diffId.substring("sha256:".length()));
+        assertThat(layer.resolve("etc/hostname")).hasContent("box");
+        assertThat(Files.readSymbolicLink(layer.resolve("bin/ash"))).isEqualTo(Path.of("sh"));
+
+        assertThat(run("rmi", "ready:1").exit()).isZero();
+        assertThat(layer).doesNotExist();
+    }
+
+    @Test
     void importingTheSameTarTwiceGivesTheSameLayer() throws IOException {
         Path plain = rootfs();
         Path gz = write("rootfs.tar.gz", tar(true, new String[] {"bin/ash", "symlink", "sh"},

@@ -20,10 +20,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ChrootExecutor implements Executor {
     private final Path stateDir;
+    private final Bundles bundles;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     public ChrootExecutor(Path stateDir) {
         this.stateDir = stateDir.toAbsolutePath();
+        this.bundles = new Bundles(this.stateDir.resolve("bundles"));
     }
 
     @Override
@@ -32,13 +34,12 @@ public final class ChrootExecutor implements Executor {
             sink.line(OutputSink.Stream.WARNING,
                     "runc not available: running steps with unshare + chroot (weaker isolation)");
         }
-        try (Sandbox sandbox = Sandbox.prepare(spec, stateDir)) {
+        try (Sandbox sandbox = Sandbox.prepare(spec, bundles)) {
             Plan plan = sandbox.plan();
             if (!plan.cwd().equals("/") && !Files.isRegularFile(RootPath.host(plan.rootfs(), "/bin/sh"))) {
                 throw new SlipwayException("the chroot fallback needs /bin/sh in the image to enter WORKDIR " + plan.cwd());
             }
-            Path script = sandbox.bundle().resolve("run.sh");
-            Files.writeString(script, script(plan));
+            Path script = sandbox.writeFile("run.sh", script(plan));
             List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--ipc", "--uts",
                     "--propagation", "private"));
             if (plan.network() == Network.NONE) {
@@ -49,6 +50,11 @@ public final class ChrootExecutor implements Executor {
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void releaseIdle() {
+        bundles.clear();
     }
 
     /** Its mounts die with the step's private namespace; only the bundles stay behind. */

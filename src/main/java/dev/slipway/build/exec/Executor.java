@@ -10,6 +10,13 @@ public interface Executor {
 
     ExecResult run(ExecSpec spec, OutputSink sink);
 
+    /**
+     * Removes what the runtime keeps between runs (idle bundles); a later run starts afresh. Called
+     * at the end of a build or container run, when none of its runs is in flight.
+     */
+    default void releaseIdle() {
+    }
+
     /** What a process killed while this runtime ran a step leaves behind, for {@code Store.recover}. */
     RuntimeLeftovers leftovers();
 

@@ -16,33 +16,42 @@ import java.util.List;
  */
 public final class RuncExecutor implements Executor {
     private final Path stateDir;
+    private final Bundles bundles;
+    /** runc's absolute path, looked up once: exec'ing a bare name tries each PATH entry on every step. */
+    private final String runc;
 
     public RuncExecutor(Path stateDir) {
         this.stateDir = stateDir.toAbsolutePath();
+        this.bundles = new Bundles(this.stateDir.resolve("bundles"));
+        this.runc = HostCommand.which("runc");
     }
 
     @Override
     public ExecResult run(ExecSpec spec, OutputSink sink) {
-        try (Sandbox sandbox = Sandbox.prepare(spec, stateDir)) {
+        try (Sandbox sandbox = Sandbox.prepare(spec, bundles)) {
             Plan plan = sandbox.plan();
-            Path config = sandbox.bundle().resolve("config.json");
-            Files.writeString(config, OciSpec.toJson(OciSpec.generate(plan)));
+            sandbox.writeFile("config.json", OciSpec.toJson(OciSpec.generate(plan)));
             String runcRoot = stateDir.resolve("runc").toString();
-            List<String> cmd = List.of("runc", "--root", runcRoot, "run", "--bundle", sandbox.bundle().toString(),
+            List<String> cmd = List.of(runc, "--root", runcRoot, "run", "--bundle", sandbox.bundle().toString(),
                     plan.id());
             try {
                 return Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(),
-                        () -> HostCommand.run(List.of("runc", "--root", runcRoot, "kill", plan.id(), "KILL"), null));
+                        () -> HostCommand.run(List.of(runc, "--root", runcRoot, "kill", plan.id(), "KILL"), null));
             } finally {
                 // runc run removes its container when the process exits; only a run cut short
                 // (killed, or failed to start) leaves state behind for delete.
                 if (Files.exists(Path.of(runcRoot, plan.id()))) {
-                    HostCommand.run(List.of("runc", "--root", runcRoot, "delete", "--force", plan.id()), null);
+                    HostCommand.run(List.of(runc, "--root", runcRoot, "delete", "--force", plan.id()), null);
                 }
             }
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void releaseIdle() {
+        bundles.clear();
     }
 
     /**
@@ -61,7 +70,7 @@ public final class RuncExecutor implements Executor {
             @Override
             public void clean() {
                 for (Path container : Sandbox.entries(runcRoot)) {
-                    HostCommand.run(List.of("runc", "--root", runcRoot.toString(), "delete", "--force",
+                    HostCommand.run(List.of(runc, "--root", runcRoot.toString(), "delete", "--force",
                             container.getFileName().toString()), null);
                 }
                 Sandbox.removeBundles(stateDir);

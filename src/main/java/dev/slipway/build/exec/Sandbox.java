@@ -5,7 +5,6 @@ import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshot;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -30,7 +29,8 @@ final class Sandbox implements AutoCloseable {
 
     private final Snapshot snapshot;
     private final Path rootfs;
-    private final Path bundle;
+    private final Bundles bundles;
+    private final Bundles.Bundle bundle;
     private final List<Stub> stubs = new ArrayList<>();
     private final Map<String, BasicFileAttributes> touched = new LinkedHashMap<>();
     private Path secretDir;
@@ -42,10 +42,11 @@ final class Sandbox implements AutoCloseable {
     private record Stub(List<Path> created, boolean file) {
     }
 
-    private Sandbox(Snapshot snapshot, Path bundle) {
+    private Sandbox(Snapshot snapshot, Bundles bundles) {
         this.snapshot = snapshot;
         this.rootfs = snapshot.rootfs();
-        this.bundle = bundle;
+        this.bundles = bundles;
+        this.bundle = bundles.take();
     }
 
     static boolean hasEntries(Path dir) {
@@ -76,10 +77,10 @@ final class Sandbox implements AutoCloseable {
         return "slipway-" + HexFormat.of().formatHex(b);
     }
 
-    /** Prepares a run of {@code spec}; the caller must close the sandbox whatever happens. */
-    static Sandbox prepare(ExecSpec spec, Path stateDir) {
+    /** Prepares a run of {@code spec} in a bundle of {@code bundles}; the caller must close the sandbox whatever happens. */
+    static Sandbox prepare(ExecSpec spec, Bundles bundles) {
         String id = newId();
-        Sandbox s = new Sandbox(spec.snapshot(), stateDir.toAbsolutePath().resolve("bundles").resolve(id));
+        Sandbox s = new Sandbox(spec.snapshot(), bundles);
         s.keepDirectoryStubs = spec.keepDirectoryStubs();
         try {
             s.plan = s.doPrepare(spec, id);
@@ -95,21 +96,24 @@ final class Sandbox implements AutoCloseable {
     }
 
     Path bundle() {
-        return bundle;
+        return bundle.dir();
+    }
+
+    /** Writes {@code name} in the bundle (only when its content changed since the bundle's last run). */
+    Path writeFile(String name, String content) throws IOException {
+        return bundle.write(name, content);
     }
 
     private Plan doPrepare(ExecSpec spec, String id) throws IOException {
-        Files.createDirectories(bundle);
-        Files.setPosixFilePermissions(bundle, PosixFilePermissions.fromString("rwx------"));
         ResolvedUser user = UserResolver.resolve(rootfs, spec.user());
         List<String> env = withDefaults(spec.env(), user);
 
         String cwd = "/" + String.join("/", RootPath.resolve(rootfs, spec.cwd()));
         createWorkdir(cwd, user);
 
-        Path hosts = write("hosts", HostFiles.hosts(spec.hostname()));
-        Path resolv = write("resolv.conf", HostFiles.resolvConf(HostFiles.hostResolvConf(), spec.network()));
-        Path hostname = write("hostname", spec.hostname() + "\n");
+        Path hosts = bundle.write("hosts", HostFiles.hosts(spec.hostname()));
+        Path resolv = bundle.write("resolv.conf", HostFiles.resolvConf(HostFiles.hostResolvConf(), spec.network()));
+        Path hostname = bundle.write("hostname", spec.hostname() + "\n");
 
         List<Plan.MountPlan> mounts = new ArrayList<>();
         for (ExecMount m : spec.mounts()) {
@@ -160,13 +164,6 @@ final class Sandbox implements AutoCloseable {
         return (int) target.chars().filter(c -> c == '/').count();
     }
 
-    private Path write(String name, String content) throws IOException {
-        Path p = bundle.resolve(name);
-        Files.writeString(p, content, StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        return p;
-    }
-
     /** Creates missing WORKDIR components owned by the step's user, as BuildKit does. */
     private void createWorkdir(String cwd, ResolvedUser user) throws IOException {
         Path p = rootfs;
@@ -191,7 +188,7 @@ final class Sandbox implements AutoCloseable {
             throw new SlipwayException("secret source " + sec.source() + " is not a file");
         }
         if (secretDir == null) {
-            secretDir = Files.createDirectories(bundle.resolve("secrets"));
+            secretDir = Files.createDirectories(bundle.dir().resolve("secrets"));
             // A private tmpfs: secret bytes never touch the disk or the snapshot.
             HostCommand.check(List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=16m,nosuid,nodev,noexec",
                     "slipway-secrets", secretDir.toString()), null);
@@ -299,17 +296,21 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Ends the run: the stubs go, and the bundle goes back to the pool unless its secrets could not be dropped. */
     @Override
     public void close() {
+        boolean reusable = false;
         try {
             removeStubs();
         } finally {
             try {
                 if (secretDir != null) {
-                    HostCommand.run(List.of("umount", secretDir.toString()), null);
+                    HostCommand.check(List.of("umount", secretDir.toString()), null);
+                    HostCommand.deleteTree(secretDir);
                 }
+                reusable = true;
             } finally {
-                HostCommand.deleteTree(bundle);
+                bundles.release(bundle, reusable);
             }
         }
     }

@@ -227,6 +227,46 @@ class ExecIntegrationTest {
             assertThat(tree(a.commit())).containsExactly("a");
             assertThat(tree(b.commit())).containsExactly("b");
         }
+        // Two runs at once needed two bundles; both are kept for later runs until released.
+        try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+            assertThat(bundles).hasSize(2);
+        }
+        ex.releaseIdle();
+        try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+            assertThat(bundles).isEmpty();
+        }
+    }
+
+    /** Runs one after another share one bundle, and nothing of a run (host files, secrets) reaches the next. */
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "chroot"})
+    void aReusedBundleCarriesNothingIntoTheNextRun(String runtime) throws Exception {
+        Executor ex = executor(runtime, work.resolve("state"));
+        Path secret = Files.writeString(work.resolve("token"), "s3cr3t");
+        try (Snapshot s = snapshot("s")) {
+            Lines first = new Lines();
+            assertThat(ex.run(ExecSpec.builder(s, List.of("sh", "-c", "cat /etc/hostname; cat /run/secrets/token; echo"))
+                    .hostname("first").mount(new ExecMount.Secret(secret, "/run/secrets/token", 0, 0, 0400)).build(),
+                    first).exitCode()).isZero();
+            assertThat(first.out).containsExactly("first", "s3cr3t");
+            List<Path> kept;
+            try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+                kept = bundles.toList();
+            }
+            assertThat(kept).hasSize(1);
+            assertThat(kept.get(0).resolve("secrets")).doesNotExist();
+
+            Lines second = new Lines();
+            assertThat(ex.run(ExecSpec.builder(s, List.of("sh", "-c",
+                    "cat /etc/hostname; grep -c buildkitsandbox /etc/hosts; test -e /run/secrets/token && echo leaked || echo none")).build(),
+                    second).exitCode()).isZero();
+            assertThat(second.out).containsExactly("buildkitsandbox", "1", "none");
+            try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+                assertThat(bundles.toList()).isEqualTo(kept);
+            }
+            assertThat(tree(s.commit())).isEmpty();
+        }
+        ex.releaseIdle();
         try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
             assertThat(bundles).isEmpty();
         }
