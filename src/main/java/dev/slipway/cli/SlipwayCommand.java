@@ -122,11 +122,45 @@ public final class SlipwayCommand implements Runnable {
         if (help || (name == null && !version) || "help".equals(name)) {
             return withSubcommands(COMMANDS.values());
         }
-        if (name == null) {
-            return withSubcommands(List.of());
+        Class<?> named = name == null ? null : COMMANDS.get(name);
+        if (name != null && named == null) {
+            return withSubcommands(COMMANDS.values());
         }
-        Class<?> named = COMMANDS.get(name);
-        return withSubcommands(named == null ? COMMANDS.values() : List.of(named));
+        List<Class<?>> commands = named == null ? List.of() : List.of(named);
+        CommandLine fast = fromModels(name, commands);
+        return fast != null ? fast : withSubcommands(commands);
+    }
+
+    /**
+     * The command line built from {@link CommandModels} (no annotations read), or null. Its
+     * parameter errors are reported by the command line built from the annotations, parsing the
+     * same arguments again, so every usage error reads exactly as it always did; an error a command
+     * raises while it runs is reported as usual.
+     */
+    private static CommandLine fromModels(String name, List<Class<?>> commands) {
+        CommandModels models = CommandModels.load();
+        CommandLine cl = models == null ? null : models.commandLine(name);
+        if (cl == null) {
+            return null;
+        }
+        configure(cl);
+        boolean[] started = {false};
+        cl.setExecutionStrategy(parsed -> {
+            started[0] = true;
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, args) -> {
+            if (started[0]) {
+                return usual.handleParseException(e, args);
+            }
+            CommandLine annotated = withSubcommands(commands);
+            annotated.setOut(cl.getOut());
+            annotated.setErr(cl.getErr());
+            ((SlipwayCommand) annotated.getCommand()).processStreams = ((SlipwayCommand) cl.getCommand()).processStreams;
+            return annotated.execute(args);
+        });
+        return cl;
     }
 
     private static Map<String, Class<?>> commands(Object... nameThenClass) {
@@ -137,18 +171,23 @@ public final class SlipwayCommand implements Runnable {
         return Collections.unmodifiableMap(commands);
     }
 
-    private static CommandLine withSubcommands(Collection<Class<?>> commands) {
+    /** The command line built from the annotations, with these subcommands. */
+    static CommandLine withSubcommands(Collection<Class<?>> commands) {
         CommandLine cl = new CommandLine(new SlipwayCommand());
         for (Class<?> c : commands) {
             cl.addSubcommand(c);
         }
+        configure(cl);
+        return cl;
+    }
+
+    private static void configure(CommandLine cl) {
         cl.setExecutionExceptionHandler(SlipwayCommand::handleException);
         CommandLine run = cl.getSubcommands().get("run");
         if (run != null) {
             // `run IMAGE sh -c x`: everything after the image belongs to the container's command.
             run.setStopAtPositional(true);
         }
-        return cl;
     }
 
     private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

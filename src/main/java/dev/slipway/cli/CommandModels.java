@@ -1,0 +1,509 @@
+package dev.slipway.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Range;
+
+/**
+ * picocli's models of the commands, written once at build time and read back without reflection
+ * on annotations. Reading the {@code @Command}, {@code @Option} and {@code @Parameters}
+ * annotations made the JDK generate a proxy class per annotation type and parse every annotated
+ * member on each start (JDK 17's class-data sharing cannot keep those proxies): about a third of
+ * the CPU of a short command such as {@code save} or {@code images}.
+ *
+ * <p>{@link #main} (run by the build after compiling, see pom.xml) builds each command from its
+ * annotations as picocli does and writes every attribute of its options and parameters, as picocli
+ * resolved them, to {@value #RESOURCES}NAME.properties; {@link #commandLine} builds the same model with picocli's
+ * programmatic API, binding each option to its field. A command the model cannot describe (nested
+ * subcommands, argument groups, a mixin with injected specs, custom converters) is left out and
+ * built from its annotations, as is every command when the resource is missing or does not match
+ * the classes (a field added since it was written).
+ */
+final class CommandModels {
+    /** Where the models are, beside this class: one file per command, {@code NAME.properties}. */
+    static final String RESOURCES = "models/";
+    static final String ROOT = "slipway";
+    /** Between the strings of a list; Properties writes it as {@code \n}. */
+    private static final String SEPARATOR = "\n";
+    private static final String UNSPECIFIED = "__unspecified__";
+
+    /** A command's model by name, null when it has none. */
+    private final Function<String, Properties> source;
+    /** The models read so far, each key prefixed with its command's name. */
+    private final Properties models = new Properties();
+
+    private CommandModels(Function<String, Properties> source) {
+        this.source = source;
+    }
+
+    /** {@code CommandModels DIR}: writes the models of the root command and every subcommand it can describe. */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: CommandModels DIR");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        Files.createDirectories(dir);
+        for (Map.Entry<String, Properties> model : describeAll().entrySet()) {
+            StringWriter text = new StringWriter();
+            // Sorted, without Properties.store's date line, so the same classes give the same files.
+            for (Map.Entry<Object, Object> e : new TreeMap<>(model.getValue()).entrySet()) {
+                Properties one = new Properties();
+                one.setProperty((String) e.getKey(), (String) e.getValue());
+                StringWriter line = new StringWriter();
+                one.store(line, null);
+                line.getBuffer().delete(0, line.getBuffer().indexOf("\n") + 1);
+                text.append(line.getBuffer());
+            }
+            Files.writeString(dir.resolve(model.getKey() + ".properties"), text.toString(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The models of the root command and of every subcommand that can be described, by name. */
+    static Map<String, Properties> describeAll() {
+        Map<String, Properties> all = new LinkedHashMap<>();
+        Properties root = new Properties();
+        if (describe(root, ROOT, new CommandLine(new SlipwayCommand()).getCommandSpec())) {
+            all.put(ROOT, root);
+        }
+        SlipwayCommand.COMMANDS.forEach((name, type) -> {
+            Properties one = new Properties();
+            if (type != CommandLine.HelpCommand.class && describe(one, name, new CommandLine(type).getCommandSpec())) {
+                all.put(name, one);
+            }
+        });
+        return all;
+    }
+
+    /** The models in the jar (or class directory); a command without one is built from its annotations. */
+    static CommandModels load() {
+        return new CommandModels(name -> {
+            try (InputStream in = CommandModels.class.getResourceAsStream(RESOURCES + name + ".properties")) {
+                if (in == null) {
+                    return null;
+                }
+                Properties p = new Properties();
+                p.load(in);
+                return p;
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    static CommandModels of(Map<String, Properties> models) {
+        return new CommandModels(models::get);
+    }
+
+    /** Whether the command has a model. */
+    boolean has(String name) {
+        return source.apply(name) != null;
+    }
+
+    private boolean read(String name) {
+        Properties p = source.apply(name);
+        if (p == null) {
+            return false;
+        }
+        models.putAll(p);
+        return true;
+    }
+
+    /**
+     * The root command with the named subcommand (none for null), or null when either model does
+     * not match its class: the caller then builds them from the annotations.
+     */
+    CommandLine commandLine(String subcommand) {
+        try {
+            if (!read(ROOT)) {
+                return null;
+            }
+            SlipwayCommand root = new SlipwayCommand();
+            CommandSpec rootSpec = build(ROOT, root);
+            if (rootSpec == null) {
+                return null;
+            }
+            CommandLine cl = new CommandLine(rootSpec);
+            if (subcommand != null) {
+                Class<?> type = SlipwayCommand.COMMANDS.get(subcommand);
+                if (type == null || !read(subcommand)) {
+                    return null;
+                }
+                Object command = construct(type);
+                CommandSpec spec = build(subcommand, command);
+                if (spec == null) {
+                    return null;
+                }
+                String parent = models.getProperty(subcommand + ".parent");
+                if (!parent.isEmpty()) {
+                    field(type, parent).set(command, root);
+                }
+                cl.addSubcommand(subcommand, new CommandLine(spec));
+            }
+            return cl;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private CommandSpec build(String name, Object command) throws ReflectiveOperationException {
+        Class<?> type = command.getClass();
+        if (!type.getName().equals(models.getProperty(name + ".class"))
+                || type.getDeclaredFields().length != Integer.parseInt(models.getProperty(name + ".fields"))) {
+            return null;
+        }
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
+        spec.name(name);
+        String description = models.getProperty(name + ".description");
+        if (!description.isEmpty()) {
+            spec.usageMessage().description(strings(description));
+        }
+        String version = models.getProperty(name + ".version");
+        if (!version.isEmpty()) {
+            spec.versionProvider((CommandLine.IVersionProvider) construct(Class.forName(version)));
+        }
+        String specField = models.getProperty(name + ".spec");
+        if (!specField.isEmpty()) {
+            field(type, specField).set(command, spec);
+        }
+        int args = Integer.parseInt(models.getProperty(name + ".args"));
+        for (int i = 0; i < args; i++) {
+            String key = name + ".a." + i + ".";
+            Accessor accessor = accessor(command, models.getProperty(key + "field"));
+            if (accessor == null) {
+                return null;
+            }
+            if (models.getProperty(key + "kind").equals("option")) {
+                spec.addOption(option(key, accessor));
+            } else {
+                spec.addPositional(positional(key, accessor));
+            }
+        }
+        return spec;
+    }
+
+    // OptionSpec.Builder and PositionalParamSpec.Builder share their setters through a class
+    // picocli does not make public, so each is set here in full.
+    private OptionSpec option(String key, Accessor accessor) throws ClassNotFoundException {
+        if (accessor.field == null && type(get(key, "type")) == boolean.class) {
+            accessor.value = Boolean.FALSE;
+        }
+        OptionSpec.Builder b = OptionSpec.builder(strings(get(key, "names")))
+                .arity(range(get(key, "arity")))
+                .required(bool(key, "required"))
+                .interactive(bool(key, "interactive"))
+                .echo(bool(key, "echo"))
+                .prompt(models.getProperty(key + "prompt"))
+                .paramLabel(get(key, "paramLabel"))
+                .hideParamSyntax(bool(key, "hideParamSyntax"))
+                .description(strings(get(key, "description")))
+                .descriptionKey(models.getProperty(key + "descriptionKey"))
+                .splitRegex(get(key, "split"))
+                .splitRegexSynopsisLabel(get(key, "splitLabel"))
+                .hidden(bool(key, "hidden"))
+                .defaultValue(models.getProperty(key + "defaultValue"))
+                .showDefaultValue(CommandLine.Help.Visibility.valueOf(get(key, "showDefault")))
+                .scopeType(CommandLine.ScopeType.valueOf(get(key, "scope")))
+                .type(type(get(key, "type")))
+                .auxiliaryTypes(types(get(key, "aux")))
+                .withToString(get(key, "toString"))
+                .getter(accessor)
+                .setter(accessor)
+                .help(bool(key, "help"))
+                .usageHelp(bool(key, "usageHelp"))
+                .versionHelp(bool(key, "versionHelp"))
+                .negatable(bool(key, "negatable"))
+                .fallbackValue(get(key, "fallbackValue"))
+                .order(Integer.parseInt(get(key, "order")));
+        b.hasInitialValue(true).initialValue(accessor.get());
+        return b.build();
+    }
+
+    private PositionalParamSpec positional(String key, Accessor accessor) throws ClassNotFoundException {
+        PositionalParamSpec.Builder b = PositionalParamSpec.builder()
+                .arity(range(get(key, "arity")))
+                .required(bool(key, "required"))
+                .interactive(bool(key, "interactive"))
+                .echo(bool(key, "echo"))
+                .prompt(models.getProperty(key + "prompt"))
+                .paramLabel(get(key, "paramLabel"))
+                .hideParamSyntax(bool(key, "hideParamSyntax"))
+                .description(strings(get(key, "description")))
+                .descriptionKey(models.getProperty(key + "descriptionKey"))
+                .splitRegex(get(key, "split"))
+                .splitRegexSynopsisLabel(get(key, "splitLabel"))
+                .hidden(bool(key, "hidden"))
+                .defaultValue(models.getProperty(key + "defaultValue"))
+                .showDefaultValue(CommandLine.Help.Visibility.valueOf(get(key, "showDefault")))
+                .scopeType(CommandLine.ScopeType.valueOf(get(key, "scope")))
+                .type(type(get(key, "type")))
+                .auxiliaryTypes(types(get(key, "aux")))
+                .withToString(get(key, "toString"))
+                .getter(accessor)
+                .setter(accessor)
+                .index(range(get(key, "index")));
+        b.hasInitialValue(true).initialValue(accessor.get());
+        return b.build();
+    }
+
+    private String get(String key, String attribute) {
+        String value = models.getProperty(key + attribute);
+        if (value == null) {
+            throw new IllegalStateException("no " + key + attribute);
+        }
+        return value;
+    }
+
+    private boolean bool(String key, String attribute) {
+        return Boolean.parseBoolean(get(key, attribute));
+    }
+
+    private static Class<?>[] types(String joined) throws ClassNotFoundException {
+        String[] names = strings(joined);
+        Class<?>[] types = new Class<?>[names.length];
+        for (int i = 0; i < names.length; i++) {
+            types[i] = type(names[i]);
+        }
+        return types;
+    }
+
+    /** Reads and writes one field of the command (or of a mixin the command holds), or a value of its own. */
+    private static final class Accessor implements IGetter, ISetter {
+        private final Field field;
+        private final Object target;
+        private Object value;
+
+        Accessor(Field field, Object target) {
+            this.field = field;
+            this.target = target;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T get() {
+            try {
+                return (T) (field == null ? value : field.get(target));
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public <T> T set(T newValue) {
+            T old = get();
+            if (field == null) {
+                value = newValue;
+                return old;
+            }
+            try {
+                field.set(target, newValue);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+            return old;
+        }
+    }
+
+    /** The accessor for "" (no field), "FIELD" or "MIXIN.FIELD"; null when a field is missing. */
+    private static Accessor accessor(Object command, String path) throws ReflectiveOperationException {
+        if (path.isEmpty()) {
+            return new Accessor(null, null);
+        }
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            return new Accessor(field(command.getClass(), path), command);
+        }
+        Field holder = field(command.getClass(), path.substring(0, dot));
+        Object mixin = holder.get(command);
+        if (mixin == null) {
+            mixin = construct(holder.getType());
+            holder.set(command, mixin);
+        }
+        return new Accessor(field(mixin.getClass(), path.substring(dot + 1)), mixin);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    private static Object construct(Class<?> type) throws ReflectiveOperationException {
+        var constructor = type.getDeclaredConstructor();
+        constructor.setAccessible(true);
+        return constructor.newInstance();
+    }
+
+    private static Class<?> type(String name) throws ClassNotFoundException {
+        return switch (name) {
+            case "boolean" -> boolean.class;
+            case "int" -> int.class;
+            case "long" -> long.class;
+            case "double" -> double.class;
+            default -> Class.forName(name, false, CommandModels.class.getClassLoader());
+        };
+    }
+
+    private static Range range(String text) {
+        String[] p = text.split(SEPARATOR, -1);
+        return new Range(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Boolean.parseBoolean(p[2]),
+                Boolean.parseBoolean(p[3]), p.length > 4 ? p[4] : null);
+    }
+
+    private static String[] strings(String joined) {
+        return joined.isEmpty() ? new String[0] : joined.split(SEPARATOR, -1);
+    }
+
+
+    // ---- writing: what picocli built from the annotations ----
+
+    /** Adds the command's model to {@code out}; false (and nothing usable) when it cannot be described. */
+    private static boolean describe(Properties out, String name, CommandSpec spec) {
+        Class<?> type = spec.userObject().getClass();
+        if (!spec.subcommands().isEmpty() || !spec.argGroups().isEmpty() || !spec.unmatchedArgsBindings().isEmpty()) {
+            return false;
+        }
+        out.setProperty(name + ".class", type.getName());
+        out.setProperty(name + ".fields", Integer.toString(type.getDeclaredFields().length));
+        out.setProperty(name + ".description", join(spec.usageMessage().description()));
+        out.setProperty(name + ".version", spec.versionProvider() == null ? "" : spec.versionProvider().getClass().getName());
+        String specField = "";
+        String parentField = "";
+        for (Field f : type.getDeclaredFields()) {
+            if (f.isAnnotationPresent(CommandLine.Spec.class)) {
+                specField = f.getName();
+            } else if (f.isAnnotationPresent(CommandLine.ParentCommand.class)) {
+                parentField = f.getName();
+            } else if (f.isAnnotationPresent(CommandLine.Mixin.class) && !simpleMixin(f.getType())) {
+                return false;
+            }
+        }
+        out.setProperty(name + ".spec", specField);
+        out.setProperty(name + ".parent", parentField);
+        List<ArgSpec> args = spec.args();
+        out.setProperty(name + ".args", Integer.toString(args.size()));
+        for (int i = 0; i < args.size(); i++) {
+            if (!describe(out, name + ".a." + i + ".", args.get(i), type)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean simpleMixin(Class<?> mixin) {
+        for (Field f : mixin.getDeclaredFields()) {
+            if (f.isAnnotationPresent(CommandLine.Spec.class) || f.isAnnotationPresent(CommandLine.ParentCommand.class)
+                    || f.isAnnotationPresent(CommandLine.Mixin.class) || f.isAnnotationPresent(CommandLine.ArgGroup.class)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean describe(Properties out, String key, ArgSpec arg, Class<?> command) {
+        // What the model does not carry (none of Slipway's commands uses it): those commands keep
+        // their annotations.
+        if (arg.converters().length > 0 || arg.parameterConsumer() != null
+                || !arg.preprocessor().getClass().getName().equals("picocli.CommandLine$NoOpParameterPreprocessor")
+                || (arg.completionCandidates() != null && !arg.typeInfo().isEnum()) || arg.inherited()
+                || arg.mapFallbackValue() == null || !UNSPECIFIED.equals(arg.mapFallbackValue())
+                || (arg instanceof OptionSpec o && o.fallbackValue() == null)) {
+            return false;
+        }
+        String path = fieldPath(arg, command);
+        if (path == null) {
+            return false;
+        }
+        out.setProperty(key + "field", path);
+        if (arg instanceof OptionSpec o) {
+            out.setProperty(key + "kind", "option");
+            out.setProperty(key + "names", join(o.names()));
+            out.setProperty(key + "help", Boolean.toString(o.help()));
+            out.setProperty(key + "usageHelp", Boolean.toString(o.usageHelp()));
+            out.setProperty(key + "versionHelp", Boolean.toString(o.versionHelp()));
+            out.setProperty(key + "negatable", Boolean.toString(o.negatable()));
+            out.setProperty(key + "fallbackValue", o.fallbackValue());
+            out.setProperty(key + "order", Integer.toString(o.order()));
+        } else {
+            out.setProperty(key + "kind", "positional");
+            out.setProperty(key + "index", range(((PositionalParamSpec) arg).index()));
+        }
+        out.setProperty(key + "arity", range(arg.arity()));
+        out.setProperty(key + "required", Boolean.toString(arg.required()));
+        out.setProperty(key + "interactive", Boolean.toString(arg.interactive()));
+        out.setProperty(key + "echo", Boolean.toString(arg.echo()));
+        put(out, key + "prompt", arg.prompt());
+        out.setProperty(key + "paramLabel", arg.paramLabel());
+        out.setProperty(key + "hideParamSyntax", Boolean.toString(arg.hideParamSyntax()));
+        out.setProperty(key + "description", join(arg.description()));
+        put(out, key + "descriptionKey", arg.descriptionKey());
+        out.setProperty(key + "split", arg.splitRegex());
+        out.setProperty(key + "splitLabel", arg.splitRegexSynopsisLabel());
+        out.setProperty(key + "hidden", Boolean.toString(arg.hidden()));
+        put(out, key + "defaultValue", arg.defaultValue());
+        out.setProperty(key + "showDefault", arg.showDefaultValue().name());
+        out.setProperty(key + "scope", arg.scopeType().name());
+        out.setProperty(key + "type", arg.type().getName());
+        StringBuilder aux = new StringBuilder();
+        for (Class<?> c : arg.auxiliaryTypes()) {
+            aux.append(aux.length() == 0 ? "" : SEPARATOR).append(c.getName());
+        }
+        out.setProperty(key + "aux", aux.toString());
+        out.setProperty(key + "toString", arg.toString());
+        return true;
+    }
+
+    /** "FIELD", "MIXIN.FIELD", "" for picocli's own help options; null for anything else. */
+    private static String fieldPath(ArgSpec arg, Class<?> command) {
+        if (!(arg.userObject() instanceof Field f)) {
+            return null;
+        }
+        if (f.getDeclaringClass() == command) {
+            return f.getName();
+        }
+        if (arg instanceof OptionSpec o && (o.usageHelp() || o.versionHelp())
+                && f.getDeclaringClass().getName().startsWith("picocli.")) {
+            return "";
+        }
+        for (Field holder : command.getDeclaredFields()) {
+            if (holder.getType() == f.getDeclaringClass() && holder.isAnnotationPresent(CommandLine.Mixin.class)) {
+                return holder.getName() + "." + f.getName();
+            }
+        }
+        return null;
+    }
+
+    private static String range(Range r) {
+        return r.min() + SEPARATOR + r.max() + SEPARATOR + r.isVariable() + SEPARATOR + r.isUnspecified()
+                + (r.originalValue() == null ? "" : SEPARATOR + r.originalValue());
+    }
+
+    private static String join(String[] strings) {
+        return strings == null ? "" : String.join(SEPARATOR, strings);
+    }
+
+    /** Null values are left out. */
+    private static void put(Properties out, String key, String value) {
+        if (value != null) {
+            out.setProperty(key, value);
+        }
+    }
+}

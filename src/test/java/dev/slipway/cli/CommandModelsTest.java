@@ -1,0 +1,218 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/** The command models read at start-up give picocli the same commands as the annotations. */
+class CommandModelsTest {
+    private static final CommandModels MODELS = CommandModels.of(CommandModels.describeAll());
+
+    static Stream<String> described() {
+        return SlipwayCommand.COMMANDS.keySet().stream().filter(MODELS::has);
+    }
+
+    @Test
+    void everyCommandButHelpAndDbHasAModel() {
+        assertThat(described()).containsExactlyElementsOf(SlipwayCommand.COMMANDS.keySet().stream()
+                .filter(n -> !n.equals("help") && !n.equals("db")).toList());
+    }
+
+    @Test
+    void theBuildWritesTheModelsOfTheseClasses() throws Exception {
+        for (Map.Entry<String, Properties> model : CommandModels.describeAll().entrySet()) {
+            String resource = CommandModels.RESOURCES + model.getKey() + ".properties";
+            Properties built = new Properties();
+            try (InputStream in = CommandModels.class.getResourceAsStream(resource)) {
+                assertThat(in).as("the build's process-classes step writes " + resource).isNotNull();
+                built.load(in);
+            }
+            assertThat(built).as(resource).isEqualTo(model.getValue());
+        }
+        assertThat(CommandModels.load().has("db")).isFalse();
+        assertThat(CommandModels.load().has("save")).isTrue();
+    }
+
+    @Test
+    void theRootWithoutASubcommandMatchesItsAnnotations() {
+        CommandLine fast = MODELS.commandLine(null);
+        assertThat(fast).isNotNull();
+        assertSameSpec(fast.getCommandSpec(), SlipwayCommand.withSubcommands(List.of()).getCommandSpec());
+        assertThat(fast.getSubcommands()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("described")
+    void eachModelMatchesTheAnnotations(String name) {
+        CommandLine fast = MODELS.commandLine(name);
+        assertThat(fast).as(name).isNotNull();
+        CommandLine annotated = SlipwayCommand.withSubcommands(List.of(SlipwayCommand.COMMANDS.get(name)));
+        assertSameSpec(fast.getCommandSpec(), annotated.getCommandSpec());
+        assertSameSpec(fast.getSubcommands().get(name).getCommandSpec(),
+                annotated.getSubcommands().get(name).getCommandSpec());
+    }
+
+    @ParameterizedTest
+    @MethodSource("described")
+    void commandsGetTheirParentAndSpec(String name) throws Exception {
+        CommandLine sub = MODELS.commandLine(name).getSubcommands().get(name);
+        Object command = sub.getCommand();
+        for (var f : command.getClass().getDeclaredFields()) {
+            f.setAccessible(true);
+            if (f.isAnnotationPresent(CommandLine.ParentCommand.class)) {
+                assertThat(f.get(command)).as(name + " parent").isInstanceOf(SlipwayCommand.class);
+            }
+            if (f.isAnnotationPresent(CommandLine.Spec.class)) {
+                assertThat(f.get(command)).as(name + " spec").isSameAs(sub.getCommandSpec());
+            }
+            if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
+                assertThat(f.get(command)).as(name + " mixin").isNotNull();
+            }
+        }
+    }
+
+    @Test
+    void optionsReachTheirFields(@TempDir Path dir) {
+        CommandLine cl = MODELS.commandLine("build");
+        cl.parseArgs("--root", dir.toString(), "--debug", "build", "-t", "a:1", "-t", "b:2", "--build-arg", "X=1",
+                "--insecure-registry", "r:5000", "--jobs", "3", dir.toString());
+        SlipwayCommand root = (SlipwayCommand) cl.getCommand();
+        assertThat(root.rootOption()).isEqualTo(dir);
+        assertThat(root.debug()).isTrue();
+        CommandLine.ParseResult sub = cl.getParseResult().subcommand();
+        assertThat(sub.matchedOptionValue("-t", List.of())).isEqualTo(List.of("a:1", "b:2"));
+        BuildCommand build = (BuildCommand) cl.getSubcommands().get("build").getCommand();
+        assertThat(build.registry.insecure).containsExactly("r:5000");
+        CommandLine annotated = SlipwayCommand.withSubcommands(List.of(BuildCommand.class));
+        annotated.parseArgs("--root", dir.toString(), "build", "-t", "a:1", "-t", "b:2", "--build-arg", "X=1",
+                "--insecure-registry", "r:5000", "--jobs", "3", dir.toString());
+        BuildCommand expected = (BuildCommand) annotated.getSubcommands().get("build").getCommand();
+        for (var f : BuildCommand.class.getDeclaredFields()) {
+            if (f.isAnnotationPresent(CommandLine.Option.class) || f.isAnnotationPresent(CommandLine.Parameters.class)) {
+                f.setAccessible(true);
+                try {
+                    assertThat(f.get(build)).as(f.getName()).isEqualTo(f.get(expected));
+                } catch (IllegalAccessException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> usageErrors() {
+        return Stream.of(
+                Arguments.of((Object) new String[] {"save", "--bogus", "x"}),
+                Arguments.of((Object) new String[] {"save"}),
+                Arguments.of((Object) new String[] {"images", "a", "b"}),
+                Arguments.of((Object) new String[] {"history", "-H"}),
+                Arguments.of((Object) new String[] {"build", "--jobs", "many", "."}),
+                Arguments.of((Object) new String[] {"--version", "--root"}),
+                Arguments.of((Object) new String[] {"--version", "--debug=maybe"}),
+                Arguments.of((Object) new String[] {"lint", "--format"}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("usageErrors")
+    void usageErrorsReadAsTheAnnotatedCommandsPrintThem(String[] args) {
+        CliRun viaModels = CliRun.run(args);
+        String name = null;
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                name = a;
+                break;
+            }
+        }
+        CommandLine annotated = SlipwayCommand.withSubcommands(
+                name == null ? List.of() : List.of(SlipwayCommand.COMMANDS.get(name)));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        annotated.setOut(new PrintWriter(out));
+        annotated.setErr(new PrintWriter(err));
+        int exit = annotated.execute(args);
+        assertThat(viaModels.exit()).isEqualTo(exit).isEqualTo(2);
+        assertThat(viaModels.err()).isEqualTo(err.toString()).isNotEmpty();
+        assertThat(viaModels.out()).isEqualTo(out.toString());
+    }
+
+    @Test
+    void theCommandLineForACommandIsBuiltFromItsModel() {
+        assertThat(SlipwayCommand.commandLine("save", "-o", "x.tar", "img").getCommandSpec().userObject())
+                .isInstanceOf(SlipwayCommand.class);
+        CommandSpec save = SlipwayCommand.commandLine("save", "-o", "x.tar", "img").getSubcommands().get("save")
+                .getCommandSpec();
+        assertThat(save.options()).allSatisfy(o -> assertThat(o.userObject()).isNull());
+        CommandSpec annotated = SlipwayCommand.commandLine("help").getSubcommands().get("save").getCommandSpec();
+        assertThat(annotated.options()).allSatisfy(o -> assertThat(o.userObject()).isNotNull());
+    }
+
+    @Test
+    void aModelThatNoLongerMatchesItsClassIsNotUsed() {
+        Map<String, Properties> stale = CommandModels.describeAll();
+        stale.get("save").setProperty("save.fields", "99");
+        assertThat(CommandModels.of(stale).commandLine("save")).isNull();
+        assertThat(CommandModels.of(stale).commandLine("images")).isNotNull();
+        Map<String, Properties> missingField = CommandModels.describeAll();
+        missingField.get("images").setProperty("images.a.0.field", "gone");
+        assertThat(CommandModels.of(missingField).commandLine("images")).isNull();
+        Map<String, Properties> rootChanged = CommandModels.describeAll();
+        rootChanged.get("slipway").setProperty("slipway.fields", "1");
+        assertThat(CommandModels.of(rootChanged).commandLine(null)).isNull();
+        assertThat(CommandModels.of(rootChanged).commandLine("images")).isNull();
+        Map<String, Properties> noRoot = CommandModels.describeAll();
+        noRoot.remove("slipway");
+        assertThat(CommandModels.of(noRoot).commandLine("images")).isNull();
+    }
+
+    private static void assertSameSpec(CommandSpec fast, CommandSpec annotated) {
+        String name = annotated.qualifiedName();
+        assertThat(fast.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF)).as(name + " usage")
+                .isEqualTo(annotated.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF));
+        assertThat(fast.name()).isEqualTo(annotated.name());
+        assertThat(fast.version()).isEqualTo(annotated.version());
+        assertThat(describe(fast.args())).as(name + " arguments").isEqualTo(describe(annotated.args()));
+    }
+
+    private static List<String> describe(List<ArgSpec> args) {
+        List<String> out = new ArrayList<>();
+        for (ArgSpec a : args) {
+            StringBuilder b = new StringBuilder();
+            if (a instanceof OptionSpec o) {
+                b.append("option ").append(List.of(o.names())).append(" help=").append(o.help())
+                        .append(" usageHelp=").append(o.usageHelp()).append(" versionHelp=").append(o.versionHelp())
+                        .append(" negatable=").append(o.negatable()).append(" fallback=").append(o.fallbackValue())
+                        .append(" order=").append(o.order());
+            } else {
+                b.append("positional index=").append(((PositionalParamSpec) a).index());
+            }
+            b.append(" arity=").append(a.arity()).append(" required=").append(a.required())
+                    .append(" label=").append(a.paramLabel()).append(" hideSyntax=").append(a.hideParamSyntax())
+                    .append(" description=").append(List.of(a.description())).append(" split=").append(a.splitRegex())
+                    .append(" hidden=").append(a.hidden()).append(" default=").append(a.defaultValue())
+                    .append(" showDefault=").append(a.showDefaultValue()).append(" scope=").append(a.scopeType())
+                    .append(" inherited=").append(a.inherited()).append(" type=").append(a.type().getName())
+                    .append(" aux=").append(List.of(a.auxiliaryTypes())).append(" multi=").append(a.isMultiValue())
+                    .append(" interactive=").append(a.interactive()).append(" initial=").append(a.initialValue())
+                    .append(" toString=").append(a);
+            out.add(b.toString());
+        }
+        return out;
+    }
+}
