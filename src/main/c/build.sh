@@ -1,5 +1,5 @@
 #!/bin/sh
-# Compiles slipway.c into the native library the jar carries (called by Maven at process-classes:
+# Compiles the C files here into the native library the jar carries (called by Maven at process-classes:
 # build.sh JAVA_HOME OUTPUT_DIR OS_ARCH, the arch as Java names it). Optional: without a C compiler or JNI headers Slipway runs the
 # host tools (mount, umount, getfattr, setfattr) instead, only slower.
 set -u
@@ -17,7 +17,7 @@ if [ ! -f "$java_home/include/jni.h" ]; then
 fi
 mkdir -p "$out"
 if ! "$cc" -O2 -Wall -Werror -shared -fPIC -I"$java_home/include" -I"$java_home/include/linux" \
-        -o "$out/libslipway.so.tmp" "$here/slipway.c"; then
+        -o "$out/libslipway.so.tmp" "$here"/*.c; then
     echo "slipway: compiling the native helpers failed: building without them"
     rm -f "$out/libslipway.so.tmp"
     exit 0

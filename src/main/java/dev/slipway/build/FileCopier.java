@@ -7,6 +7,7 @@ import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.GoGlob;
 import dev.slipway.dockerfile.Instruction.SourceContent;
 import dev.slipway.image.Digest;
+import dev.slipway.layer.NativeFiles;
 import dev.slipway.store.StatMemo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,6 +71,8 @@ public final class FileCopier {
     private static final int PARALLEL_FILES = 64;
     /** What {@link Run#applyMeta} compares before changing anything. */
     private static final String META = "unix:mode,uid,gid,lastModifiedTime,lastAccessTime";
+    /** Files up to this size are hashed from one native read. */
+    private static final int SMALL_FILE = 1 << 20;
 
     /** Numeric owner of what a copy writes. */
     public record Owner(int uid, int gid) {
@@ -83,30 +86,42 @@ public final class FileCopier {
     /** Wall-clock nanoseconds since the epoch; decides which files are old enough to memoize. */
     private final LongSupplier clock;
     private final Parallel parallel;
+    /** Whether files are listed, read and copied through {@link NativeFiles} (else java.nio). */
+    private final boolean nativeFiles;
 
     public FileCopier() {
         this(() -> HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(30)).build(), FileCopier::wallClock, Parallel.forCores());
+                .connectTimeout(Duration.ofSeconds(30)).build(), FileCopier::wallClock, Parallel.forCores(),
+                NativeFiles.available());
     }
 
     public FileCopier(HttpClient http) {
-        this(() -> http, FileCopier::wallClock, Parallel.forCores());
+        this(() -> http, FileCopier::wallClock, Parallel.forCores(), NativeFiles.available());
     }
 
     /** For tests: a copier that sees the time as {@code clock} says. */
     FileCopier(LongSupplier clock) {
-        this(() -> HttpClient.newHttpClient(), clock, Parallel.forCores());
+        this(() -> HttpClient.newHttpClient(), clock, Parallel.forCores(), NativeFiles.available());
     }
 
     /** For tests: a copier that writes files on {@code threads} threads. */
     FileCopier(int threads) {
-        this(() -> HttpClient.newHttpClient(), FileCopier::wallClock, new Parallel(threads));
+        this(threads, NativeFiles.available());
     }
 
-    private FileCopier(Supplier<HttpClient> newHttp, LongSupplier clock, Parallel parallel) {
+    /** For tests: as {@link #FileCopier(int)}, through java.nio alone unless {@code nativeFiles}. */
+    FileCopier(int threads, boolean nativeFiles) {
+        this(() -> HttpClient.newHttpClient(), FileCopier::wallClock, new Parallel(threads), nativeFiles);
+    }
+
+    private FileCopier(Supplier<HttpClient> newHttp, LongSupplier clock, Parallel parallel, boolean nativeFiles) {
+        if (nativeFiles && !NativeFiles.available()) {
+            throw new IllegalArgumentException("the native file calls are not available");
+        }
         this.newHttp = newHttp;
         this.clock = clock;
         this.parallel = parallel;
+        this.nativeFiles = nativeFiles;
     }
 
     private static long wallClock() {
@@ -132,7 +147,7 @@ public final class FileCopier {
      */
     public void copy(CopyRequest request, CopySource source, Path destRoot, Path usersRoot) {
         validate(request);
-        Run run = new Run(request, new SourceTree(source));
+        Run run = new Run(request, new SourceTree(source, nativeFiles));
         run.owner = request.chown() == null ? null : resolveOwner(request.chown(), usersRoot);
         run.dest = new DestTree(destRoot, run.owner == null ? Owner.ROOT : run.owner);
         try {
@@ -159,7 +174,7 @@ public final class FileCopier {
      */
     public Digest checksum(CopyRequest request, CopySource source, StatMemo memo) {
         validate(request);
-        Run run = new Run(request, new SourceTree(source));
+        Run run = new Run(request, new SourceTree(source, nativeFiles));
         run.memo = memo;
         try {
             return run.checksum();
@@ -274,7 +289,27 @@ public final class FileCopier {
     }
 
     /** One entry to write: its source, where it goes and the source's attributes. */
-    private record Entry(Path src, Path target, Map<String, Object> attrs) {
+    private record Entry(Path src, Path target, Attrs attrs) {
+    }
+
+    /** What a copy and a checksum need of a source's lstat. */
+    record Attrs(int mode, int uid, int gid, long size, long rdev, FileTime mtime, FileTime atime, long mtimeNanos,
+            long ctimeNanos, long ino, long dev) {
+        static Attrs of(NativeFiles.Stat s) {
+            return new Attrs(s.mode(), s.uid(), s.gid(), s.size(), s.rdev(), s.mtime(), s.atime(),
+                    s.mtimeNanosSinceEpoch(), s.ctimeNanosSinceEpoch(), s.ino(), s.dev());
+        }
+
+        static Attrs of(Map<String, Object> a) {
+            return new Attrs((int) a.get("mode"), (int) a.get("uid"), (int) a.get("gid"), (long) a.get("size"),
+                    ((Number) a.get("rdev")).longValue(), (FileTime) a.get("lastModifiedTime"),
+                    (FileTime) a.get("lastAccessTime"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
+                    (long) a.get("ino"), (long) a.get("dev"));
+        }
+
+        int type() {
+            return mode & S_IFMT;
+        }
     }
 
     /** One source path selected for copying. */
@@ -397,8 +432,8 @@ public final class FileCopier {
 
         private void copyItem(Item item) throws IOException {
             Path src = tree.host(item.real());
-            Map<String, Object> a = stat(src);
-            int type = (int) a.get("mode") & S_IFMT;
+            Attrs a = stat(src);
+            int type = a.type();
             if (req.parents()) {
                 copyWithParents(item, type);
             } else if (req.add() && !Boolean.FALSE.equals(req.unpack()) && type == S_IFREG
@@ -437,16 +472,17 @@ public final class FileCopier {
         }
 
         private void copyChildren(String real, String frame, Path targetDir) throws IOException {
-            for (String name : tree.children(real)) {
+            for (SourceTree.Child child : tree.list(real)) {
+                String name = child.name();
                 String childFrame = SourceTree.join(frame, name);
                 String childReal = SourceTree.join(real, name);
-                if (exclude != null && exclude.excludes(childFrame)) {
-                    BasicFileAttributes ca = tree.lstat(childReal);
-                    if (ca == null || !ca.isDirectory() || !exclude.mayIncludeUnder(childFrame)) {
-                        continue;
-                    }
+                Path src = tree.host(childReal);
+                Attrs a = child.attrs() != null ? child.attrs() : stat(src);
+                if (exclude != null && exclude.excludes(childFrame)
+                        && (a.type() != S_IFDIR || !exclude.mayIncludeUnder(childFrame))) {
+                    continue;
                 }
-                copyEntry(childReal, childFrame, targetDir.resolve(name));
+                copyEntry(src, childReal, childFrame, targetDir.resolve(name), a);
             }
         }
 
@@ -460,8 +496,8 @@ public final class FileCopier {
          * are made at once; everything else is queued for {@link #finishItem}, and so is each
          * directory's metadata, which must come after its contents (they change its mtime).
          */
-        private void copyEntry(Path src, String real, String frame, Path target, Map<String, Object> a) throws IOException {
-            int type = (int) a.get("mode") & S_IFMT;
+        private void copyEntry(Path src, String real, String frame, Path target, Attrs a) throws IOException {
+            int type = a.type();
             if (type == S_IFDIR) {
                 ensureDirectory(target);
                 copyChildren(real, frame, target);
@@ -505,8 +541,8 @@ public final class FileCopier {
         }
 
         private void copyLeaf(Entry e) throws IOException {
-            Map<String, Object> a = e.attrs();
-            int mode = (int) a.get("mode");
+            Attrs a = e.attrs();
+            int mode = a.mode();
             Path target = e.target();
             switch (mode & S_IFMT) {
                 case S_IFREG -> copyFile(e.src(), target, a);
@@ -517,7 +553,7 @@ public final class FileCopier {
                 }
                 default -> {
                     removeNonDirectory(target);
-                    mknod(target, mode, ((Number) a.get("rdev")).longValue());
+                    mknod(target, mode, a.rdev());
                     applyMeta(target, a, false);
                 }
             }
@@ -529,10 +565,15 @@ public final class FileCopier {
          * source's owner, mode, times (to the microsecond) and user xattrs through its open file;
          * {@link #applyMeta} then changes only what still differs from what the COPY asks for.
          */
-        private void copyFile(Path src, Path target, Map<String, Object> a) throws IOException {
+        private void copyFile(Path src, Path target, Attrs a) throws IOException {
             try {
-                Files.copy(src, target, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
-                applyMeta(target, a, false);
+                if (nativeFiles) {
+                    Owner want = wantedOwner(a);
+                    NativeFiles.copy(src, target, want.uid(), want.gid(), wantedPerm(a), a.atime(), a.mtime());
+                } else {
+                    Files.copy(src, target, StandardCopyOption.COPY_ATTRIBUTES, NOFOLLOW);
+                    applyMeta(target, a, false);
+                }
                 return;
             } catch (FileAlreadyExistsException e) {
                 if (Files.isDirectory(target, NOFOLLOW)) {
@@ -591,9 +632,9 @@ public final class FileCopier {
          * differs (each change is a system call that dirties the inode). Owner first: chown clears
          * setuid and setgid, which the mode then restores.
          */
-        private void applyMeta(Path target, Map<String, Object> a, boolean symlink) throws IOException {
+        private void applyMeta(Path target, Attrs a, boolean symlink) throws IOException {
             Map<String, Object> now = Files.readAttributes(target, META, NOFOLLOW);
-            Owner want = ownerOr(tree.isContext() ? Owner.ROOT : new Owner((int) a.get("uid"), (int) a.get("gid")));
+            Owner want = wantedOwner(a);
             boolean chowned = false;
             if ((int) now.get("uid") != want.uid()) {
                 Files.setAttribute(target, "unix:uid", want.uid(), NOFOLLOW);
@@ -604,17 +645,27 @@ public final class FileCopier {
                 chowned = true;
             }
             if (!symlink) {
-                int mode = (int) a.get("mode");
-                int perm = chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
+                int perm = wantedPerm(a);
                 if (perm != ((int) now.get("mode") & 07777) || (chowned && (perm & 06000) != 0)) {
                     Files.setAttribute(target, "unix:mode", perm, NOFOLLOW);
                 }
             }
-            FileTime mtime = (FileTime) a.get("lastModifiedTime");
-            FileTime atime = (FileTime) a.get("lastAccessTime");
+            FileTime mtime = a.mtime();
+            FileTime atime = a.atime();
             if (!mtime.equals(now.get("lastModifiedTime")) || !atime.equals(now.get("lastAccessTime"))) {
                 Files.getFileAttributeView(target, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, atime, null);
             }
+        }
+
+        /** The owner the COPY gives what it writes from a source with attributes {@code a}. */
+        private Owner wantedOwner(Attrs a) {
+            return ownerOr(tree.isContext() ? Owner.ROOT : new Owner(a.uid(), a.gid()));
+        }
+
+        /** The permission bits the COPY gives what it writes from a source with mode {@code a.mode()}. */
+        private int wantedPerm(Attrs a) {
+            int mode = a.mode();
+            return chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
         }
 
         private void download(String url) throws IOException {
@@ -684,7 +735,7 @@ public final class FileCopier {
                 }
                 for (Item item : select(src)) {
                     md.update(("item\0" + item.name() + "\0" + item.frame() + "\n").getBytes(StandardCharsets.UTF_8));
-                    hashEntry(md, item.real(), item.frame(), !item.wholeEntry());
+                    hashEntry(md, item.real(), item.frame(), !item.wholeEntry(), stat(tree.host(item.real())));
                 }
             }
             for (SourceContent c : req.contents()) {
@@ -695,41 +746,39 @@ public final class FileCopier {
             return Digest.fromMessageDigest(md.digest());
         }
 
-        private void hashEntry(MessageDigest md, String real, String frame, boolean root) throws IOException {
-            Map<String, Object> a = stat(tree.host(real));
-            int mode = (int) a.get("mode");
+        private void hashEntry(MessageDigest md, String real, String frame, boolean root, Attrs a) throws IOException {
+            int mode = a.mode();
             int type = mode & S_IFMT;
             boolean owners = !tree.isContext();
             String link = type == S_IFLNK ? tree.readLink(real) : "";
             String content = type == S_IFREG ? content(tree.host(real), a).toString() : "";
-            long size = type == S_IFREG ? (long) a.get("size") : 0;
+            long size = type == S_IFREG ? a.size() : 0;
             String rec = frame + "\0" + Integer.toOctalString(type == S_IFLNK ? mode | 0777 : mode) + "\0"
-                    + (owners ? a.get("uid") + "\0" + a.get("gid") : "0\0" + "0") + "\0" + size + "\0" + link
+                    + (owners ? a.uid() + "\0" + a.gid() : "0\0" + "0") + "\0" + size + "\0" + link
                     + "\0" + content + "\n";
             if (!(root && type == S_IFDIR)) {
                 md.update(rec.getBytes(StandardCharsets.UTF_8));
             }
             if (type == S_IFDIR) {
-                for (String name : tree.children(real)) {
-                    String childFrame = SourceTree.join(frame, name);
-                    if (exclude != null && exclude.excludes(childFrame)) {
-                        BasicFileAttributes ca = tree.lstat(SourceTree.join(real, name));
-                        if (ca == null || !ca.isDirectory() || !exclude.mayIncludeUnder(childFrame)) {
-                            continue;
-                        }
+                for (SourceTree.Child child : tree.list(real)) {
+                    String childFrame = SourceTree.join(frame, child.name());
+                    String childReal = SourceTree.join(real, child.name());
+                    Attrs ca = child.attrs() != null ? child.attrs() : stat(tree.host(childReal));
+                    if (exclude != null && exclude.excludes(childFrame)
+                            && (ca.type() != S_IFDIR || !exclude.mayIncludeUnder(childFrame))) {
+                        continue;
                     }
-                    hashEntry(md, SourceTree.join(real, name), childFrame, false);
+                    hashEntry(md, childReal, childFrame, false, ca);
                 }
             }
         }
 
-        private Digest content(Path file, Map<String, Object> a) throws IOException {
+        private Digest content(Path file, Attrs a) throws IOException {
             if (memo == null || !tree.isContext()) {
                 return sha256(file);
             }
-            StatMemo.Stat stat = new StatMemo.Stat((long) a.get("size"), nanos(a.get("lastModifiedTime")),
-                    nanos(a.get("ctime")), (long) a.get("ino"), (long) a.get("dev"), (int) a.get("mode"),
-                    (int) a.get("uid"), (int) a.get("gid"));
+            StatMemo.Stat stat = new StatMemo.Stat(a.size(), a.mtimeNanos(), a.ctimeNanos(), a.ino(), a.dev(), a.mode(),
+                    a.uid(), a.gid());
             Optional<Digest> known = memo.get(file, stat);
             if (known.isPresent()) {
                 return known.get();
@@ -765,14 +814,23 @@ public final class FileCopier {
         return new SlipwayException("\"/" + path + "\": not found");
     }
 
-    private static Map<String, Object> stat(Path p) throws IOException {
-        return Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime,ino,dev", NOFOLLOW);
+    private Attrs stat(Path p) throws IOException {
+        if (nativeFiles) {
+            return Attrs.of(NativeFiles.lstat(p));
+        }
+        return Attrs.of(Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime,ino,dev",
+                NOFOLLOW));
     }
 
-    private static Digest sha256(Path p) throws IOException {
+    private Digest sha256(Path p) throws IOException {
         MessageDigest md = Digest.newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+        byte[] whole = nativeFiles ? NativeFiles.readSmall(p, SMALL_FILE) : null;
+        if (whole != null) {
+            md.update(whole);
+        } else {
+            try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
         }
         return Digest.fromMessageDigest(md.digest());
     }

@@ -4,6 +4,7 @@ import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.RootPath;
 import dev.slipway.dockerfile.DockerIgnore;
 import dev.slipway.dockerfile.GoGlob;
+import dev.slipway.layer.NativeFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,13 +27,25 @@ import java.util.stream.Stream;
  */
 final class SourceTree {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int S_IFDIR = 0040000;
 
     private final Path root;
     private final DockerIgnore ignore;
     private final boolean context;
     private final Map<String, Boolean> visible = new HashMap<>();
+    private final boolean nativeFiles;
+
+    /** A visible entry of a directory, with its attributes when the listing gave them (else null). */
+    record Child(String name, FileCopier.Attrs attrs) {
+    }
 
     SourceTree(CopySource source) {
+        this(source, NativeFiles.available());
+    }
+
+    /** With {@code nativeFiles}, directories are listed through {@link NativeFiles}, with every entry's lstat. */
+    SourceTree(CopySource source, boolean nativeFiles) {
+        this.nativeFiles = nativeFiles;
         try {
             if (source instanceof CopySource.Context c) {
                 this.root = c.dir().toRealPath();
@@ -72,7 +85,7 @@ final class SourceTree {
     String resolve(String path) {
         try {
             List<String> done = RootPath.walk(root, path, (rel, host, a, more) ->
-                    a != null && isVisible(rel, a) && (a.isSymbolicLink() || a.isDirectory() || !more));
+                    a != null && isVisible(rel, a.isDirectory()) && (a.isSymbolicLink() || a.isDirectory() || !more));
             return done == null ? null : String.join("/", done);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -89,6 +102,13 @@ final class SourceTree {
 
     /** The visible entries of a resolved directory, sorted by name as Go sorts (bytewise). */
     List<String> children(String dirRel) {
+        if (nativeFiles) {
+            return list(dirRel).stream().map(Child::name).toList();
+        }
+        return childrenThroughNio(dirRel);
+    }
+
+    private List<String> childrenThroughNio(String dirRel) {
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.list(host(dirRel))) {
             for (Path p : (Iterable<Path>) s::iterator) {
@@ -100,7 +120,7 @@ final class SourceTree {
                 }
                 // Only an excluded entry needs its type: a directory may hold re-included files.
                 BasicFileAttributes a = lstat(rel);
-                if (a != null && isVisible(rel, a)) {
+                if (a != null && isVisible(rel, a.isDirectory())) {
                     out.add(name);
                 }
             }
@@ -108,6 +128,33 @@ final class SourceTree {
             throw new UncheckedIOException(e);
         }
         out.sort(SourceTree::compareBytes);
+        return out;
+    }
+
+    /** As {@link #children}, with each entry's attributes when the native calls listed them. */
+    List<Child> list(String dirRel) {
+        if (!nativeFiles) {
+            return children(dirRel).stream().map(name -> new Child(name, null)).toList();
+        }
+        List<NativeFiles.Entry> entries;
+        try {
+            entries = NativeFiles.list(host(dirRel), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (entries == null) {
+            // A name java.nio keeps as bytes: listed the java.nio way.
+            return childrenThroughNio(dirRel).stream().map(name -> new Child(name, null)).toList();
+        }
+        List<Child> out = new ArrayList<>(entries.size());
+        for (NativeFiles.Entry e : entries) {
+            String rel = dirRel.isEmpty() ? e.name() : dirRel + "/" + e.name();
+            if (!isVisible(rel, e.stat().type() == S_IFDIR)) {
+                continue;
+            }
+            out.add(new Child(e.name(), FileCopier.Attrs.of(e.stat())));
+        }
+        out.sort((a, b) -> compareBytes(a.name(), b.name()));
         return out;
     }
 
@@ -164,11 +211,11 @@ final class SourceTree {
         }
     }
 
-    private boolean isVisible(String rel, BasicFileAttributes a) {
+    private boolean isVisible(String rel, boolean directory) {
         if (!context || !ignore.excludes(rel)) {
             return true;
         }
-        if (!a.isDirectory() || !ignore.mayIncludeUnder(rel)) {
+        if (!directory || !ignore.mayIncludeUnder(rel)) {
             return false;
         }
         // An excluded directory exists in the context only for what an exception brings back.
@@ -198,7 +245,26 @@ final class SourceTree {
         return String.join("/", parts);
     }
 
+    /** Compares as the names' UTF-8 bytes compare; without encoding them while both are ASCII. */
     static int compareBytes(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x < 0x80 && y < 0x80) {
+                    return x - y;
+                }
+                return compareEncoded(a, b);
+            }
+            if (x >= 0x80) {
+                return compareEncoded(a, b);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int compareEncoded(String a, String b) {
         byte[] x = a.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] y = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return java.util.Arrays.compareUnsigned(x, y);

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,17 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.archivers.zip.ZipEncoding;
-import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
 
 /**
  * Writes entries as an OCI layer tar, deterministically: sorted by {@link LayerPaths#ORDER}, PAX
  * records only where USTAR cannot hold a value, no user or group names, no atime or ctime, whole
  * second mtimes clamped to SOURCE_DATE_EPOCH when one is given.
  *
- * <p>Commons Compress formats the USTAR header blocks. The PAX extended headers are framed here
+ * <p>The USTAR header blocks are formatted here, as Commons Compress would. The PAX extended headers are framed here too,
  * because Commons Compress treats PAX values as UTF-8 text, which would corrupt binary xattrs such
  * as {@code security.capability}; Go's archive/tar (and so Docker and containerd) writes them raw.
  */
@@ -35,7 +31,6 @@ public final class LayerWriter {
     private static final int BLOCK = 512;
     private static final long MAX_OCTAL_ID = 07777777L;
     private static final long MAX_OCTAL_SIZE = 077777777777L;
-    private static final ZipEncoding UTF8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8.name());
 
     private final OptionalLong sourceDateEpoch;
 
@@ -123,24 +118,11 @@ public final class LayerWriter {
             writePaxHeader(name, pax, out);
         }
 
-        TarArchiveEntry header = new TarArchiveEntry(headerName, e.type().typeflag(), true);
-        header.setMode(e.mode());
-        header.setUserId(e.uid() > MAX_OCTAL_ID ? 0 : e.uid());
-        header.setGroupId(e.gid() > MAX_OCTAL_ID ? 0 : e.gid());
-        header.setUserName("");
-        header.setGroupName("");
-        header.setSize(e.size() > MAX_OCTAL_SIZE ? 0 : e.size());
-        header.setLastModifiedTime(FileTime.from(mtime < 0 || mtime > MAX_OCTAL_SIZE ? 0 : mtime, java.util.concurrent.TimeUnit.SECONDS));
-        if (headerLink != null) {
-            header.setLinkName(headerLink);
-        }
-        if (e.type() == EntryType.CHAR_DEVICE || e.type() == EntryType.BLOCK_DEVICE) {
-            header.setDevMajor(e.devMajor());
-            header.setDevMinor(e.devMinor());
-        }
-        byte[] block = new byte[BLOCK];
-        header.writeEntryHeader(block, UTF8, false);
-        out.write(block);
+        boolean device = e.type() == EntryType.CHAR_DEVICE || e.type() == EntryType.BLOCK_DEVICE;
+        out.write(header(headerName, e.type().typeflag(), e.mode(), e.uid() > MAX_OCTAL_ID ? 0 : e.uid(),
+                e.gid() > MAX_OCTAL_ID ? 0 : e.gid(), e.size() > MAX_OCTAL_SIZE ? 0 : e.size(),
+                mtime < 0 || mtime > MAX_OCTAL_SIZE ? 0 : mtime, headerLink, device ? e.devMajor() : 0,
+                device ? e.devMinor() : 0));
         if (e.type() == EntryType.FILE && e.size() > 0) {
             copyContent(e, out, copyBuffer);
         }
@@ -208,18 +190,62 @@ public final class LayerWriter {
         int slash = trimmed.lastIndexOf('/');
         String paxName = (slash < 0 ? "" : trimmed.substring(0, slash + 1)) + "PaxHeaders.0/" + trimmed.substring(slash + 1);
         Map<String, byte[]> none = new HashMap<>();
-        TarArchiveEntry header = new TarArchiveEntry(fit(paxName, TarConstants.NAMELEN, "path", none),
-                TarConstants.LF_PAX_EXTENDED_HEADER_LC, true);
-        header.setMode(0);
-        header.setUserName("");
-        header.setGroupName("");
-        header.setSize(data.size());
-        header.setLastModifiedTime(FileTime.fromMillis(0));
-        byte[] block = new byte[BLOCK];
-        header.writeEntryHeader(block, UTF8, false);
-        out.write(block);
+        out.write(header(fit(paxName, TarConstants.NAMELEN, "path", none), TarConstants.LF_PAX_EXTENDED_HEADER_LC, 0, 0, 0,
+                data.size(), 0, null, 0, 0));
         data.writeTo(out);
         pad(data.size(), out);
+    }
+
+    /**
+     * One USTAR header block, as Commons Compress formats it (LayerWriterTest compares the two):
+     * numbers as zero-padded octal and a space, empty user and group names, the checksum as six
+     * octal digits, NUL and space. Names are ASCII and fit (see {@link #fit}); numbers fit their
+     * fields (larger ones went to PAX records and are 0 here). Formatting it here costs a fraction
+     * of a Commons Compress entry, which encodes every field through a charset encoder.
+     */
+    static byte[] header(String name, byte typeflag, int mode, long uid, long gid, long size, long mtime, String link,
+            int devMajor, int devMinor) {
+        byte[] b = new byte[BLOCK];
+        ascii(name, b, 0, TarConstants.NAMELEN);
+        octal(mode, b, 100, 8);
+        octal(uid, b, 108, 8);
+        octal(gid, b, 116, 8);
+        octal(size, b, 124, 12);
+        octal(mtime, b, 136, 12);
+        java.util.Arrays.fill(b, 148, 156, (byte) ' ');
+        b[156] = typeflag;
+        if (link != null) {
+            ascii(link, b, 157, TarConstants.NAMELEN);
+        }
+        ascii("ustar\0", b, 257, 6);
+        ascii("00", b, 263, 2);
+        octal(devMajor, b, 329, 8);
+        octal(devMinor, b, 337, 8);
+        long sum = 0;
+        for (byte x : b) {
+            sum += x & 0xff;
+        }
+        for (int i = 153, v = (int) sum; i >= 148; i--, v >>>= 3) {
+            b[i] = (byte) ('0' + (v & 7));
+        }
+        b[154] = 0;
+        b[155] = ' ';
+        return b;
+    }
+
+    private static void ascii(String s, byte[] b, int at, int max) {
+        for (int i = 0, n = Math.min(s.length(), max); i < n; i++) {
+            b[at + i] = (byte) s.charAt(i);
+        }
+    }
+
+    /** {@code value} as length - 1 zero-padded octal digits and a space. */
+    private static void octal(long value, byte[] b, int at, int length) {
+        long v = value;
+        for (int i = at + length - 2; i >= at; i--, v >>>= 3) {
+            b[i] = (byte) ('0' + (v & 7));
+        }
+        b[at + length - 1] = ' ';
     }
 
     private static byte[] ascii(String s) {

@@ -69,7 +69,7 @@ public final class TreeScanner {
             throw new SlipwayException("not a directory: " + root);
         }
         List<Scanned> found = new ArrayList<>();
-        walk(root, root, found);
+        walk(root, root, "", found);
         found.sort((a, b) -> LayerPaths.ORDER.compare(a.rel, b.rel));
 
         List<LayerEntry> entries = new ArrayList<>(found.size());
@@ -118,14 +118,32 @@ public final class TreeScanner {
         return entries;
     }
 
-    /** Adds everything under {@code dir}, one lstat per entry (a file-tree walker takes two). */
-    private static void walk(Path root, Path dir, List<Scanned> found) throws IOException {
+    /**
+     * Adds everything under {@code dir} ({@code dirRel} below the root): one native call per
+     * directory where {@link NativeFiles} is available, else one lstat per entry (a file-tree
+     * walker takes two).
+     */
+    private static void walk(Path root, Path dir, String dirRel, List<Scanned> found) throws IOException {
+        List<NativeFiles.Entry> listed = NativeFiles.available() ? NativeFiles.list(dir, false) : null;
+        if (listed != null) {
+            for (NativeFiles.Entry e : listed) {
+                NativeFiles.Stat a = e.stat();
+                Path p = dir.resolve(e.name());
+                String rel = dirRel.isEmpty() ? e.name() : dirRel + "/" + e.name();
+                found.add(new Scanned(p, rel, a.mode(), a.uid() & 0xffffffffL, a.gid() & 0xffffffffL, a.size(),
+                        a.mtimeSeconds(), a.dev(), a.ino(), a.rdev(), a.nlink()));
+                if (a.type() == S_IFDIR) {
+                    walk(root, p, rel, found);
+                }
+            }
+            return;
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 Scanned s = read(root, p);
                 found.add(s);
                 if ((s.mode & S_IFMT) == S_IFDIR) {
-                    walk(root, p, found);
+                    walk(root, p, s.rel, found);
                 }
             }
         }

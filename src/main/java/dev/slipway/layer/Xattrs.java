@@ -43,7 +43,10 @@ public final class Xattrs {
         return readTreeWithTool(root, nameRegex);
     }
 
-    /** {@link #readTree} through the system calls, walking the tree as getfattr -R -P -h does. */
+    /**
+     * {@link #readTree} through the system calls, walking the tree as getfattr -R -P -h does: with
+     * {@link NativeFiles}, one listing per directory says which entries have xattrs at all.
+     */
     static Map<String, SortedMap<String, byte[]>> readTreeNative(Path root, String nameRegex) throws IOException {
         Pattern names = Pattern.compile(nameRegex);
         Path abs = root.toAbsolutePath().normalize();
@@ -51,6 +54,19 @@ public final class Xattrs {
         if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             return result;
         }
+        if (NativeFiles.available()) {
+            readNative(abs, "", names, result);
+            if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+                walkNative(abs, "", names, result);
+            }
+            return result;
+        }
+        return readTreeJavaWalk(abs, names);
+    }
+
+    /** The xattrs of {@code abs} (absolute) and everything under it, walked through java.nio. */
+    private static Map<String, SortedMap<String, byte[]>> readTreeJavaWalk(Path abs, Pattern names) throws IOException {
+        Map<String, SortedMap<String, byte[]>> result = new HashMap<>();
         Files.walkFileTree(abs, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
@@ -83,6 +99,50 @@ public final class Xattrs {
             }
         });
         return result;
+    }
+
+    /**
+     * The xattrs below {@code dir}: one native listing per directory says which entries have any
+     * (most have none), and only those are read.
+     */
+    private static void walkNative(Path dir, String dirRel, Pattern names, Map<String, SortedMap<String, byte[]>> result)
+            throws IOException {
+        List<NativeFiles.Entry> entries;
+        try {
+            entries = NativeFiles.list(dir, true);
+        } catch (IOException e) {
+            // As getfattr: a directory that cannot be read has nothing to report.
+            return;
+        }
+        if (entries == null) {
+            // A name only java.nio can keep: that subtree is read the java.nio way.
+            for (var e : readTreeJavaWalk(dir, names).entrySet()) {
+                result.put(dirRel.isEmpty() ? e.getKey() : e.getKey().isEmpty() ? dirRel : dirRel + "/" + e.getKey(), e.getValue());
+            }
+            return;
+        }
+        for (NativeFiles.Entry e : entries) {
+            String rel = dirRel.isEmpty() ? e.name() : dirRel + "/" + e.name();
+            Path p = dir.resolve(e.name());
+            if (e.stat().xattrBytes() != 0) {
+                readNative(p, rel, names, result);
+            }
+            if (e.stat().type() == 0040000) {
+                walkNative(p, rel, names, result);
+            }
+        }
+    }
+
+    private static void readNative(Path p, String rel, Pattern names, Map<String, SortedMap<String, byte[]>> result)
+            throws IOException {
+        for (String name : Syscalls.listXattrs(p)) {
+            if (names.matcher(name).find()) {
+                byte[] value = Syscalls.getXattr(p, name);
+                if (value != null) {
+                    result.computeIfAbsent(rel, k -> new TreeMap<>()).put(name, value);
+                }
+            }
+        }
     }
 
     /** {@link #readTree} through one {@code getfattr -R}. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.dockerfile.DockerIgnore;
+import dev.slipway.layer.NativeFiles;
+import dev.slipway.layer.Syscalls;
+import dev.slipway.layer.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -193,5 +196,40 @@ class FileCopierWriteTest {
                     .isInstanceOf(SlipwayException.class).hasMessage("cannot replace directory f2.txt with a file");
             assertThat(r.resolve("out/f2.txt/inside")).isDirectory();
         }
+    }
+    @Test
+    void theNativeCallsAndJavaNioCopyAndHashAlike() throws IOException {
+        if (!NativeFiles.available()) {
+            return;
+        }
+        makeTree(ctx, 4, 30);
+        Files.writeString(ctx.resolve("tree/d1/skip.log"), "left out");
+        Xattrs.set(ctx.resolve("tree/d2/f3.txt"), "user.note", new byte[] {7, 0, 7});
+        Path stage = Files.createDirectories(tmp.resolve("stage"));
+        makeTree(stage, 2, 30);
+        DockerIgnore ignore = DockerIgnore.parse("**/*.log\n");
+        List<CopySource> sources = List.of(new CopySource.Context(ctx, ignore), new CopySource.Rootfs(stage));
+        List<CopyRequest> requests = List.of(CopyRequest.copy(List.of("tree"), "/out/", "/"),
+                CopyRequest.copy(List.of("tree/d*"), "/out/", "/").withChown("5:6"),
+                CopyRequest.copy(List.of("tree"), "/out/", "/").withChmod("u=rwX,go=rX"));
+        int n = 0;
+        for (CopySource source : sources) {
+            for (CopyRequest request : requests) {
+                Path viaNio = root("nio" + n);
+                Path viaNative = root("native" + n++);
+                FileCopier nio = new FileCopier(2, false);
+                FileCopier fast = new FileCopier(2, true);
+                nio.copy(request, source, viaNio);
+                fast.copy(request, source, viaNative);
+
+                Map<String, String> expected = describe(viaNio.resolve("out"));
+                assertThat(expected).as(request + " from " + source).hasSizeGreaterThan(30);
+                assertThat(describe(viaNative.resolve("out"))).as(request + " from " + source).isEqualTo(expected);
+                assertThat(fast.checksum(request, source)).as(request + " from " + source).isEqualTo(nio.checksum(request, source));
+            }
+        }
+        assertThat(root("nio0").resolve("out/d1/skip.log")).doesNotExist();
+        assertThat(Syscalls.getXattr(root("native0").resolve("out/d2/f3.txt"), "user.note")).containsExactly(7, 0, 7);
+        assertThat(Syscalls.getXattr(root("nio0").resolve("out/d2/f3.txt"), "user.note")).containsExactly(7, 0, 7);
     }
 }
