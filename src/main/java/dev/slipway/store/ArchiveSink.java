@@ -5,14 +5,18 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.FilterOutputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Where an archive is written: a tar stream or a directory. Tar entries are reproducible: owner
@@ -27,6 +31,13 @@ abstract class ArchiveSink implements Closeable {
     final void file(String name, long size, InputStream content) throws IOException {
         if (written.add(name)) {
             write(name, size, content);
+        }
+    }
+
+    /** Writes a file once from {@code source}, which holds {@code size} bytes. */
+    final void file(String name, long size, Path source) throws IOException {
+        if (written.add(name)) {
+            write(name, size, source);
         }
     }
 
@@ -46,40 +57,186 @@ abstract class ArchiveSink implements Closeable {
 
     protected abstract void write(String name, long size, InputStream content) throws IOException;
 
+    protected void write(String name, long size, Path source) throws IOException {
+        try (InputStream in = Files.newInputStream(source)) {
+            write(name, size, in);
+        }
+    }
+
     protected abstract void mkdir(String name) throws IOException;
 
     /** Called when everything was written; without it, {@link #close()} discards what was written. */
     abstract void commit() throws IOException;
 
+    /**
+     * A tar stream, byte for byte what commons-compress's {@code TarArchiveOutputStream} writes with
+     * POSIX long names and big numbers and a 64 KiB block (a test compares them). The headers of
+     * ordinary entries (a name under 100 ASCII bytes, a size under 8 GiB: every entry of a save but
+     * the largest layers and sha512 blobs) are formatted here and the others by commons-compress,
+     * which on a short command cost more to load and run than the archive takes to write; a blob
+     * copied from a file into an archive file is copied by the kernel ({@link FileChannel#transferTo}).
+     */
     static final class Tar extends ArchiveSink {
-        private final TarArchiveOutputStream tar;
+        private static final int RECORD = 512;
+        private static final int BLOCK = 1 << 16;
+        /** Largest size (and mode, times) an ustar header field of 12 bytes holds in octal. */
+        private static final long MAX_OCTAL_SIZE = 077777777777L;
+        private static final byte[] ZEROS = new byte[RECORD];
 
+        private final OutputStream out;
+        private final FileChannel file;
+        private long written;
+
+        /** A tar written to {@code out}. */
         Tar(OutputStream out) {
-            tar = new TarArchiveOutputStream(out, BUFFER, "UTF-8");
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
+            this(out, null);
+        }
+
+        /** A tar written to {@code file} through {@code out} (which writes to {@code file} at its position). */
+        Tar(OutputStream out, FileChannel file) {
+            this.out = out;
+            this.file = file;
         }
 
         @Override
         protected void write(String name, long size, InputStream content) throws IOException {
-            TarArchiveEntry entry = entry(name, TarArchiveEntry.DEFAULT_FILE_MODE);
-            entry.setSize(size);
-            tar.putArchiveEntry(entry);
-            long copied = copy(content, tar, size);
-            if (copied != size) {
+            if (!simple(name, size)) {
+                written += viaCommonsCompress(entry(name, TarArchiveEntry.DEFAULT_FILE_MODE, size), content);
+                return;
+            }
+            header(name, TarArchiveEntry.DEFAULT_FILE_MODE, size, TarArchiveEntry.LF_NORMAL);
+            if (copy(content, out, size) != size) {
                 throw new SlipwayException("internal: " + name + " changed size while being archived");
             }
-            tar.closeArchiveEntry();
+            written += size;
+            pad();
+        }
+
+        @Override
+        protected void write(String name, long size, Path source) throws IOException {
+            if (file == null || !simple(name, size)) {
+                super.write(name, size, source);
+                return;
+            }
+            header(name, TarArchiveEntry.DEFAULT_FILE_MODE, size, TarArchiveEntry.LF_NORMAL);
+            out.flush();
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+                long copied = 0;
+                while (copied < size) {
+                    long n = in.transferTo(copied, size - copied, file);
+                    if (n <= 0) {
+                        throw new SlipwayException("internal: " + name + " changed size while being archived");
+                    }
+                    copied += n;
+                }
+            }
+            written += size;
+            pad();
         }
 
         @Override
         protected void mkdir(String name) throws IOException {
-            tar.putArchiveEntry(entry(name + "/", TarArchiveEntry.DEFAULT_DIR_MODE));
-            tar.closeArchiveEntry();
+            String dir = name + "/";
+            if (!simple(dir, 0)) {
+                written += viaCommonsCompress(entry(dir, TarArchiveEntry.DEFAULT_DIR_MODE, 0), InputStream.nullInputStream());
+                return;
+            }
+            header(dir, TarArchiveEntry.DEFAULT_DIR_MODE, 0, TarArchiveEntry.LF_DIR);
         }
 
-        private static TarArchiveEntry entry(String name, int mode) {
+        private static boolean simple(String name, long size) {
+            if (name.length() >= TarConstants.NAMELEN || size > MAX_OCTAL_SIZE) {
+                return false;
+            }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c == 0 || c > 127) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** A POSIX ustar header: owner 0:0, no user or group names, mtime 0. */
+        private void header(String name, int mode, long size, byte type) throws IOException {
+            byte[] h = new byte[RECORD];
+            for (int i = 0; i < name.length(); i++) {
+                h[i] = (byte) name.charAt(i);
+            }
+            octal(h, 100, 8, mode);
+            octal(h, 108, 8, 0);
+            octal(h, 116, 8, 0);
+            octal(h, 124, 12, size);
+            octal(h, 136, 12, 0);
+            Arrays.fill(h, 148, 156, (byte) ' ');
+            h[156] = type;
+            System.arraycopy(USTAR, 0, h, 257, USTAR.length);
+            octal(h, 329, 8, 0);
+            octal(h, 337, 8, 0);
+            long sum = 0;
+            for (byte b : h) {
+                sum += b & 0xff;
+            }
+            // Six octal digits, NUL, space: as commons-compress (and GNU tar) write the checksum.
+            for (int i = 153; i >= 148; i--) {
+                h[i] = (byte) ('0' + (sum & 7));
+                sum >>>= 3;
+            }
+            h[154] = 0;
+            h[155] = ' ';
+            out.write(h);
+            written += RECORD;
+        }
+
+        private static final byte[] USTAR = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
+
+        /** {@code length - 1} octal digits, zero-padded, then a space. */
+        private static void octal(byte[] h, int offset, int length, long value) {
+            long v = value;
+            for (int i = offset + length - 2; i >= offset; i--) {
+                h[i] = (byte) ('0' + (v & 7));
+                v >>>= 3;
+            }
+            h[offset + length - 1] = ' ';
+        }
+
+        private void pad() throws IOException {
+            int rest = (int) (written % RECORD);
+            if (rest != 0) {
+                out.write(ZEROS, 0, RECORD - rest);
+                written += RECORD - rest;
+            }
+        }
+
+        /** Writes one entry (its PAX headers included) with commons-compress; returns the bytes written. */
+        private long viaCommonsCompress(TarArchiveEntry entry, InputStream content) throws IOException {
+            long[] count = {0};
+            OutputStream counting = new FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    count[0] += len;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(counting, RECORD, "UTF-8");
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            tar.putArchiveEntry(entry);
+            if (copy(content, tar, entry.getSize()) != entry.getSize()) {
+                throw new SlipwayException("internal: " + entry.getName() + " changed size while being archived");
+            }
+            tar.closeArchiveEntry();
+            tar.flush();
+            // Not closed nor finished: that would end the archive here.
+            return count[0];
+        }
+
+        private static TarArchiveEntry entry(String name, int mode, long size) {
             TarArchiveEntry entry = new TarArchiveEntry(name, true);
             entry.setMode(mode);
             entry.setModTime(0L);
@@ -87,18 +244,25 @@ abstract class ArchiveSink implements Closeable {
             entry.setGroupId(0);
             entry.setUserName("");
             entry.setGroupName("");
+            entry.setSize(size);
             return entry;
         }
 
+        /** Two zero records end the archive, then zeros up to a whole block. */
         @Override
         void commit() throws IOException {
-            tar.finish();
-            tar.flush();
+            long end = written + 2 * RECORD;
+            long padded = (end + BLOCK - 1) / BLOCK * BLOCK;
+            for (long left = padded - written; left > 0; left -= RECORD) {
+                out.write(ZEROS);
+            }
+            written = padded;
+            out.flush();
         }
 
         @Override
         public void close() throws IOException {
-            tar.close();
+            out.flush();
         }
     }
 

@@ -20,9 +20,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -127,8 +130,11 @@ public final class ImageSaver {
                 if (Files.isDirectory(output)) {
                     throw new SlipwayException(output + " is a directory (use --format oci-dir to write a layout directory)");
                 }
-                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), BUFFER)) {
-                    writeTar(selected, format, out);
+                try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file), BUFFER)) {
+                    ArchiveSink.Tar sink = new ArchiveSink.Tar(out, file);
+                    write(selected, format, sink);
+                    sink.commit();
                 }
                 Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -262,10 +268,14 @@ public final class ImageSaver {
                         + ", not to its diffID " + diffId);
             }
             progress.started(id, "Writing", hashing.count());
-            try (InputStream in = TransferProgress.counting(Files.newInputStream(temp), progress, id, 0)) {
-                sink.file(name, hashing.count(), in);
+            if (progress == TransferProgress.NONE) {
+                sink.file(name, hashing.count(), temp);
+            } else {
+                try (InputStream in = TransferProgress.counting(Files.newInputStream(temp), progress, id, 0)) {
+                    sink.file(name, hashing.count(), in);
+                }
+                progress.finished(id, "Saved (" + DockerFormat.humanSize(hashing.count()) + ")");
             }
-            progress.finished(id, "Saved (" + DockerFormat.humanSize(hashing.count()) + ")");
             return hashing.count();
         } finally {
             Files.deleteIfExists(temp);
@@ -318,11 +328,16 @@ public final class ImageSaver {
             return;
         }
         long size = store.content().size(digest);
-        String id = digest.toString();
-        progress.started(id, "Writing", size);
         // Not hashed again: the store checked the digest when the blob came in and names it only
         // once whole, and whoever reads the archive checks it (docker load: the diffIDs; OCI tools:
         // the blob names). Hashing here was a third of the CPU of a small save (docker save does not).
+        if (progress == TransferProgress.NONE) {
+            // No one watches: the file itself, which a tar file copies in the kernel.
+            sink.file(name, size, store.content().path(digest));
+            return;
+        }
+        String id = digest.toString();
+        progress.started(id, "Writing", size);
         try (InputStream in = TransferProgress.counting(store.content().open(digest, false), progress, id, 0)) {
             sink.file(name, size, in);
         }
