@@ -124,7 +124,8 @@ final class StoreLock {
 
     private FileChannel channel() throws IOException {
         if (channel == null || !channel.isOpen()) {
-            AtomicFiles.createDirectories(file.getParent());
+            // The first lock of a new store creates its root: marked before anything is made in it.
+            TopDirs.createDirectory(file.getParent());
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
         return channel;

@@ -71,6 +71,16 @@ class TopDirsIntegrationTest {
     }
 
     @Test
+    void theFirstLockOfANewStoreMarksItsRootBeforeAnythingIsMadeInIt() throws Exception {
+        assertOnExt4();
+        Store store = Store.open(tmp.resolve("parent/fresh"));
+        store.session().close();
+        assertThat(attributes(store.root().dir())).contains("T");
+        assertThat(attributes(tmp.resolve("parent"))).doesNotContain("T");
+        assertThat(store.root().tmp()).doesNotExist();
+    }
+
+    @Test
     void aStoreMadeWithoutTheFlagGetsIt() throws Exception {
         assertOnExt4();
         StoreRoot root = new StoreRoot(tmp.resolve("old-store"));
