@@ -2,6 +2,7 @@ package dev.slipway.build;
 
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
+import dev.slipway.store.TopDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -39,7 +40,7 @@ public final class CacheMounts {
         String key = Digest.sha256(id.getBytes(StandardCharsets.UTF_8)).hex();
         Path data = dir.resolve(key);
         try {
-            Files.createDirectories(dir);
+            TopDirs.createDirectory(dir);
             if (!Files.isDirectory(data)) {
                 Path tmp = dir.resolve(".new-" + UUID.randomUUID());
                 Files.createDirectory(tmp);

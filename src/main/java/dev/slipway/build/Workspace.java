@@ -56,7 +56,7 @@ final class Workspace {
         this.committer = new LayerCommitter(writes, context.epoch());
         this.writes = writes;
         this.progress = progress;
-        this.cacheMounts = new CacheMounts(store.root().dir().resolve("cache-mounts"));
+        this.cacheMounts = new CacheMounts(store.root().cacheMounts());
         this.stages = stages;
         this.cache = cache;
         this.checksums = new SourceChecksums(this);
@@ -138,13 +138,7 @@ final class Workspace {
 
     /** A fresh scratch directory on the store's file system (so upperdirs can be renamed into layers/). */
     Path newArea(String what) {
-        Path p = store.root().tmp().resolve("build-" + what + "-" + UUID.randomUUID());
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
+        return store.newScratchDir("build-" + what);
     }
 
     /** Hands {@code area} to the background cleaner: nothing may use it afterwards. */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * mount(2), umount2(2), syncfs(2) and the xattr calls, made in-process through the small JNI library built
+ * mount(2), umount2(2), syncfs(2), the xattr calls and the inode-flags ioctl, made in-process through the small JNI library built
  * from {@code src/main/c} and carried in the jar. A RUN step needs each of them once or more, and
  * as forked tools (mount, umount, getfattr) they cost milliseconds apiece. The library is optional:
  * when it was not built (no C compiler), cannot load, or {@code SLIPWAY_NATIVE=0} is set,
@@ -124,6 +124,19 @@ public final class Syscalls {
         }
     }
 
+    /**
+     * Sets the TOPDIR inode flag on directory {@code dir}, as {@code chattr +T} does; returns whether
+     * this call set it (false: it was set already). File systems without the flag (tmpfs, xfs,
+     * btrfs, overlay) fail with their errno.
+     */
+    public static boolean setTopDir(Path dir) throws Failure {
+        int r = topdir0(bytes(dir));
+        if (r < 0) {
+            throw new Failure("FS_IOC_SETFLAGS", dir, -r);
+        }
+        return r == 1;
+    }
+
     private static byte[] bytes(Path p) {
         return bytes(p.toString());
     }
@@ -141,6 +154,7 @@ public final class Syscalls {
             case 16 -> "device or resource busy";
             case 19 -> "no such device";
             case 20 -> "not a directory";
+            case 25 -> "inappropriate ioctl for device";
             case EINVAL -> "invalid argument";
             case ERANGE -> "result too large";
             case ENOTSUP -> "operation not supported";
@@ -196,4 +210,6 @@ public final class Syscalls {
     private static native byte[] get0(byte[] path, byte[] name, int[] err);
 
     private static native int set0(byte[] path, byte[] name, byte[] value);
+
+    private static native int topdir0(byte[] path);
 }

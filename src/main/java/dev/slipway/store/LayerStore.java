@@ -48,6 +48,7 @@ public final class LayerStore {
             return target;
         }
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
+            TopDirs.prepare(root);
             Path tmp = AtomicFiles.tempName(root.tmp(), "layer");
             try {
                 Files.createDirectory(tmp);

@@ -136,6 +136,22 @@ public final class Store {
         return cache;
     }
 
+    /**
+     * A new empty directory in tmp/ for one step's trees (a RUN's snapshot, a COPY's new layer): on the
+     * store's file system, so that it can become a layer by a rename, and placed apart from other
+     * steps' trees on disk ({@link TopDirs}). Deleting it is the caller's job; recovery sweeps leftovers.
+     */
+    public Path newScratchDir(String prefix) {
+        TopDirs.prepare(root);
+        Path dir = AtomicFiles.tempName(root.tmp(), prefix);
+        try {
+            Files.createDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        return dir;
+    }
+
     /** Held while writing things that become reachable only at the end (a tag, a cache record). */
     public Session session() {
         StoreLock.Held held = StoreLock.of(root.gcLock()).shared();

@@ -3,6 +3,7 @@ package dev.slipway.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,9 +17,11 @@ import java.util.Map;
  *   cache/builds/        records of finished builds for the up-to-date check (BuildRecordFiles)
  *   tmp/                 files and directories being written; anything here is garbage to prune
  *   exec/                the runtime's state and bundles while steps run (overlay mounts live in tmp/)
+ *   cache-mounts/        the directories of RUN --mount=type=cache, kept between builds
  *   gc.lock, refs.lock   file locks shared by all Slipway processes on this store
  * </pre>
  * Temporary files live inside the store so that renaming them into place never crosses a file system.
+ * The root, tmp/ and cache-mounts/ carry ext4's TOPDIR flag where it exists ({@link TopDirs}).
  */
 public record StoreRoot(Path dir) {
 
@@ -65,6 +68,15 @@ public record StoreRoot(Path dir) {
     /** Where the build runtime keeps its state (runc's root, bundles) while steps run. */
     public Path exec() {
         return dir.resolve("exec");
+    }
+
+    public Path cacheMounts() {
+        return dir.resolve("cache-mounts");
+    }
+
+    /** The directories whose subdirectories are unrelated trees, to be spread over the disk ({@link TopDirs}). */
+    List<Path> topDirs() {
+        return List.of(dir, tmp(), cacheMounts());
     }
 
     public Path refsFile() {

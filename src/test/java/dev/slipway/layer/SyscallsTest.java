@@ -59,4 +59,19 @@ class SyscallsTest {
         Syscalls.setXattr(f, "user.slipway.big", big);
         assertThat(Syscalls.getXattr(f, "user.slipway.big")).isEqualTo(big);
     }
+
+    @Test
+    void theTopDirFlagIsRefusedWhereThereIsNoDirectory() throws IOException {
+        if (!Syscalls.available()) {
+            assertThat(compilerOnPath()).isFalse();
+            return;
+        }
+        Path f = Files.writeString(tmp.resolve("f"), "x");
+        assertThatThrownBy(() -> Syscalls.setTopDir(f))
+                .isInstanceOf(Syscalls.Failure.class).hasMessageContaining("not a directory")
+                .satisfies(e -> assertThat(((Syscalls.Failure) e).errno()).isEqualTo(20));
+        assertThatThrownBy(() -> Syscalls.setTopDir(tmp.resolve("missing")))
+                .isInstanceOf(Syscalls.Failure.class)
+                .satisfies(e -> assertThat(((Syscalls.Failure) e).errno()).isEqualTo(2));
+    }
 }
