@@ -101,9 +101,13 @@ public final class StatMemo {
     }
 
     public synchronized void put(Path path, Stat stat, Digest digest) {
-        Entry e = new Entry(stat, digest);
-        used.put(path.toString(), e);
-        dirty |= !e.equals(old.get(path.toString()));
+        String key = path.toString();
+        used.put(key, new Entry(stat, digest));
+        // Compared field by field: a record's generated equals is bootstrapped through method
+        // handles on first use, tens of milliseconds of a cold build that stores a memo.
+        Entry before = old.get(key);
+        dirty |= before == null || !before.stat().equals(stat) || !before.digest().hex().equals(digest.hex())
+                || !before.digest().algorithm().equals(digest.algorithm());
     }
 
     /** How many lookups found a still-valid digest. */

@@ -4,6 +4,7 @@ import dev.slipway.build.ImageBuilder;
 import dev.slipway.build.Progress;
 import dev.slipway.build.progress.ProgressMode;
 import dev.slipway.dockerfile.DockerIgnore;
+import dev.slipway.layer.NativeFiles;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.lint.LintConfig;
@@ -410,6 +411,18 @@ public final class BuildRecorder {
         }
 
         private void walk(DockerIgnore ignore, int index, String rel, Path dir) throws IOException {
+            List<NativeFiles.Entry> listed = NativeFiles.available() ? NativeFiles.list(dir, false) : null;
+            if (listed != null) {
+                // One native call for the directory and the stat of each entry: the context may hold thousands.
+                List<NativeFiles.Entry> sorted = new ArrayList<>(listed);
+                sorted.sort((a, b) -> a.name().compareTo(b.name()));
+                for (NativeFiles.Entry e : sorted) {
+                    long[] stat = new long[FileStat.FIELDS];
+                    FileStat.of(e.stat(), stat, 0);
+                    visit(ignore, index, rel, dir, e.name(), stat);
+                }
+                return;
+            }
             List<String> children = new ArrayList<>();
             try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
                 for (Path p : s) {
@@ -418,19 +431,22 @@ public final class BuildRecorder {
             }
             children.sort(null);
             for (String child : children) {
-                String childRel = rel.isEmpty() ? child : rel + "/" + child;
-                Path path = dir.resolve(child);
                 long[] stat = new long[FileStat.FIELDS];
-                FileStat.read(path, false, stat, 0);
-                boolean directory = FileStat.isDirectory(stat, 0);
-                // An excluded directory stays when an exception may reach into it: a file appearing there counts.
-                if (ignore.excludes(childRel) && !(directory && ignore.mayIncludeUnder(childRel))) {
-                    continue;
-                }
-                int at = add(index, child, childRel, stat);
-                if (directory) {
-                    walk(ignore, at, childRel, path);
-                }
+                FileStat.read(dir.resolve(child), false, stat, 0);
+                visit(ignore, index, rel, dir, child, stat);
+            }
+        }
+
+        private void visit(DockerIgnore ignore, int index, String rel, Path dir, String child, long[] stat) throws IOException {
+            String childRel = rel.isEmpty() ? child : rel + "/" + child;
+            boolean directory = FileStat.isDirectory(stat, 0);
+            // An excluded directory stays when an exception may reach into it: a file appearing there counts.
+            if (ignore.excludes(childRel) && !(directory && ignore.mayIncludeUnder(childRel))) {
+                return;
+            }
+            int at = add(index, child, childRel, stat);
+            if (directory) {
+                walk(ignore, at, childRel, dir.resolve(child));
             }
         }
 

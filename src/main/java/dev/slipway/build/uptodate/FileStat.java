@@ -1,5 +1,6 @@
 package dev.slipway.build.uptodate;
 
+import dev.slipway.layer.NativeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -50,6 +51,16 @@ final class FileStat {
         out[at + CTIME] = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
         out[at + 4] = (Long) a.get("ino");
         out[at + 5] = (Long) a.get("dev");
+    }
+
+    /** As {@link #read} of a path that exists, from what a native listing says of it. */
+    static void of(NativeFiles.Stat stat, long[] out, int at) {
+        out[at] = stat.mode();
+        out[at + 1] = stat.size();
+        out[at + 2] = stat.mtimeNanosSinceEpoch();
+        out[at + CTIME] = stat.ctimeNanosSinceEpoch();
+        out[at + 4] = stat.ino();
+        out[at + 5] = stat.dev();
     }
 
     static boolean isDirectory(long[] stats, int at) {
