@@ -70,13 +70,13 @@ public final class LayerCommitter {
     /**
      * Makes a layer directory's content durable: one syncfs of its file system when the native
      * helpers are loaded (what an overlay's unmount would have done, but off the step's path), else
-     * an fsync of every file and directory in it.
+     * an fsync of every file and directory in it. True for the syncfs, which covers the whole store.
      */
-    static void sync(Path layer) {
+    static boolean sync(Path layer) {
         try {
             if (Syscalls.available()) {
                 Syscalls.syncfs(layer);
-                return;
+                return true;
             }
             Files.walkFileTree(layer, new SimpleFileVisitor<>() {
                 @Override
@@ -96,6 +96,7 @@ public final class LayerCommitter {
                     return FileVisitResult.CONTINUE;
                 }
             });
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync layer " + layer + ": " + e.getMessage(), e);
         }

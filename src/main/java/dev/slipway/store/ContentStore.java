@@ -111,7 +111,7 @@ public final class ContentStore {
                 if (expected != null && !expected.equals(actual)) {
                     throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
                 }
-                publish(staged, true);
+                publish(staged, true, true);
             } finally {
                 staged.discard();
             }
@@ -154,13 +154,16 @@ public final class ContentStore {
     }
 
     /**
-     * Syncs a staged blob and renames it under its digest (unless that blob is there already);
-     * without {@code syncDirectory} the caller makes the rename durable later.
+     * Syncs a staged blob (unless {@code syncContent} is false: the caller synced it another way)
+     * and renames it under its digest (unless that blob is there already); without
+     * {@code syncDirectory} the caller makes the rename durable later.
      */
-    void publish(Staged staged, boolean syncDirectory) {
+    void publish(Staged staged, boolean syncContent, boolean syncDirectory) {
         try {
             if (!has(staged.blob().digest())) {
-                AtomicFiles.fsync(staged.tmp());
+                if (syncContent) {
+                    AtomicFiles.fsync(staged.tmp());
+                }
                 AtomicFiles.createDirectories(root.blobs());
                 AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
             }

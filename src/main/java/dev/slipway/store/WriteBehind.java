@@ -4,12 +4,13 @@ import dev.slipway.image.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.function.Consumer;
 
 /**
  * Store writes whose syncing runs behind the caller. A build step needs its layer's diffID and
@@ -17,7 +18,11 @@ import java.util.function.Consumer;
  * overlap the next step. The caller writes and hashes each blob into {@code tmp/}; one background
  * thread then, strictly in the order things were queued, syncs each blob and renames it under its
  * name, syncs the content of layers that were not durable yet, syncs the directories renamed into,
- * and only then writes the cache records queued after them. So a record is never on disk before the blob and layer it names. A killed process leaves
+ * and only then writes the cache records queued after them. So a record is never on disk before
+ * the blob and layer it names. A layer sync that covers the whole file system (a syncfs, see
+ * {@link ContentSync}) also covers the blobs written and the directories renamed before it: the
+ * blobs still waiting in {@code tmp/} are then renamed under their names without an fsync each,
+ * and the layers' directory is not fsynced again. A killed process leaves
  * temp files ({@link Store#recover} removes them) and layers no record names yet ({@code prune}
  * removes them). After a failure nothing more is published and {@link #drain} throws it.
  *
@@ -33,6 +38,8 @@ public final class WriteBehind implements AutoCloseable {
     private final ExecutorService worker;
     private final LinkedBlockingQueue<Future<?>> queued = new LinkedBlockingQueue<>();
     // Touched by the worker thread only, apart from failure (read by drain after the jobs ended).
+    /** Blobs written and hashed, in queue order, not yet under their names. */
+    private final List<ContentStore.Staged> unpublished = new ArrayList<>();
     private boolean blobsRenamed;
     private boolean layersRenamed;
     private volatile RuntimeException failure;
@@ -50,17 +57,29 @@ public final class WriteBehind implements AutoCloseable {
         });
     }
 
-    /** Writes and hashes the blob now; it is synced and put under its name in the background. */
+    /**
+     * Makes a layer directory's content durable on the background thread.
+     */
+    @FunctionalInterface
+    public interface ContentSync {
+        /**
+         * Syncs {@code layer}; true when that synced the whole file system the store is on (a
+         * syncfs), so that every write and rename in the store made before it is durable too.
+         */
+        boolean sync(Path layer);
+    }
+
+    /**
+     * Writes and hashes the blob now; it is synced and put under its name in the background, at
+     * the latest before the next record is written.
+     */
     public Blob blob(ContentStore.BlobWriter writer) {
         ContentStore.Staged staged = content.stage(writer);
         try {
             submit(() -> {
-                try {
-                    if (failure == null) {
-                        content.publish(staged, false);
-                        blobsRenamed = true;
-                    }
-                } finally {
+                if (failure == null) {
+                    unpublished.add(staged);
+                } else {
                     staged.discard();
                 }
             });
@@ -69,6 +88,24 @@ public final class WriteBehind implements AutoCloseable {
             throw e;
         }
         return staged.blob();
+    }
+
+    /**
+     * Renames the waiting blobs under their names, each synced first unless {@code contentSynced}
+     * (a file-system sync since they were written covers them).
+     */
+    private void publishWaiting(boolean contentSynced) {
+        try {
+            for (ContentStore.Staged staged : unpublished) {
+                if (failure == null) {
+                    content.publish(staged, !contentSynced, false);
+                    blobsRenamed = true;
+                }
+            }
+        } finally {
+            unpublished.forEach(ContentStore.Staged::discard);
+            unpublished.clear();
+        }
     }
 
     /** {@link LayerStore#adopt}: renamed into place now, the rename made durable in the background. */
@@ -81,11 +118,15 @@ public final class WriteBehind implements AutoCloseable {
      * overlay's upperdir): {@code sync} makes it so on the background thread, given the layer's
      * place in the store, before any record queued after this is written.
      */
-    public Path adopt(Digest diffId, Path dir, Consumer<Path> sync) {
+    public Path adopt(Digest diffId, Path dir, ContentSync sync) {
         Path target = layers.adopt(diffId, dir, false);
         submit(() -> {
-            if (sync != null && failure == null) {
-                sync.accept(target);
+            if (sync != null && failure == null && sync.sync(target)) {
+                // Everything renamed before the sync is durable; the blobs waiting need no fsync.
+                blobsRenamed = false;
+                layersRenamed = false;
+                publishWaiting(true);
+                return;
             }
             layersRenamed = true;
         });
@@ -95,6 +136,7 @@ public final class WriteBehind implements AutoCloseable {
     /** Writes {@code record} once everything queued before it is durable. */
     public void record(CacheRecord record) {
         submit(() -> {
+            publishWaiting(false);
             if (failure == null) {
                 syncDirectories();
                 cache.write(record);
@@ -136,6 +178,7 @@ public final class WriteBehind implements AutoCloseable {
     /** Waits until everything queued so far is durable; throws the first failure. */
     public void drain() {
         submit(() -> {
+            publishWaiting(false);
             if (failure == null) {
                 syncDirectories();
             }

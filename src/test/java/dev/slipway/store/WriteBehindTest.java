@@ -129,6 +129,7 @@ class WriteBehindTest {
                     throw new IllegalStateException(e);
                 }
                 synced.add(p);
+                return true;
             });
             writes.record(record(key, blob, blob.digest()));
             assertThat(syncing.await(30, TimeUnit.SECONDS)).isTrue();
@@ -139,6 +140,50 @@ class WriteBehindTest {
             assertThat(synced).containsExactly(layer);
             assertThat(store.cache().get(key)).isPresent();
         }
+    }
+
+    /**
+     * A syncfs covers the blob written before it: the blob waits in tmp/ until that sync has run,
+     * so it is never under its name before its bytes are durable, and needs no fsync of its own.
+     */
+    @Test
+    void aBlobIsNamedOnlyAfterTheFileSystemSyncThatCoversIt() throws IOException {
+        Store store = store();
+        Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        List<Boolean> namedAtSync = new CopyOnWriteArrayList<>();
+        try (WriteBehind writes = store.writeBehind()) {
+            Blob blob = writes.blob(out -> out.write(7));
+            writes.adopt(blob.digest(), upper, p -> {
+                namedAtSync.add(store.content().has(blob.digest()));
+                return true;
+            });
+            writes.record(record(key, blob, blob.digest()));
+            writes.drain();
+            assertThat(namedAtSync).containsExactly(false);
+            assertThat(store.content().read(blob.digest())).containsExactly(7);
+            assertThat(store.cache().get(key)).isPresent();
+        }
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    /** A sync of the layer alone (no syncfs) leaves the blob to be synced and named before the record. */
+    @Test
+    void aLayerOnlySyncStillPublishesTheBlobBeforeTheRecord() throws IOException {
+        Store store = store();
+        Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
+        Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        try (WriteBehind writes = store.writeBehind()) {
+            Blob blob = writes.blob(out -> out.write(8));
+            writes.adopt(blob.digest(), upper, p -> false);
+            Blob second = writes.blob(out -> out.write(9));
+            writes.record(record(key, blob, blob.digest()));
+            writes.drain();
+            assertThat(store.content().read(blob.digest())).containsExactly(8);
+            assertThat(store.content().read(second.digest())).containsExactly(9);
+            assertThat(store.cache().get(key)).isPresent();
+        }
+        assertThat(tmpEntries()).isEmpty();
     }
 
     @Test
