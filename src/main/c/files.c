@@ -299,41 +299,37 @@ done:
     return out;
 }
 
-/* The content of in copied to out: copy_file_range, else sendfile, else read and write. */
-static int copy_content(int in, int out) {
-    int way = 0;
-    for (;;) {
-        ssize_t n;
-        if (way == 0) {
-            n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-            if (n < 0 && (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP
-                    || errno == EPERM)) {
-                way = 1;
+/*
+ * The content of in (size bytes, as fstat said) copied to out by sendfile, else read and write.
+ * Not copy_file_range: a COPY's source (the context, another stage's view) and target (this step's
+ * overlay) are always on different superblocks, where it fails with EXDEV, a wasted call per file.
+ * Knowing the size also spares the call that would only find the end of the file.
+ */
+static int copy_content(int in, int out, off_t size) {
+    off_t done = 0;
+    while (done < size) {
+        size_t chunk = size - done > (1 << 30) ? (size_t) 1 << 30 : (size_t) (size - done);
+        ssize_t n = sendfile(out, in, NULL, chunk);
+        if (n < 0) {
+            if (errno == EINTR) {
                 continue;
             }
-        } else if (way == 1) {
-            n = sendfile(out, in, NULL, 1 << 30);
-            if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
-                way = 2;
-                continue;
+            if (errno != EINVAL && errno != ENOSYS) {
+                return -errno;
             }
-        } else {
-            char buf[65536];
-            n = read(in, buf, sizeof buf);
-            if (n > 0) {
-                ssize_t done = 0;
-                while (done < n) {
-                    ssize_t w = write(out, buf + done, (size_t) (n - done));
-                    if (w < 0) {
-                        if (errno == EINTR) {
-                            continue;
-                        }
-                        return -errno;
-                    }
-                    done += w;
-                }
-            }
+            break;
         }
+        if (n == 0) {
+            return 0; /* it shrank since: what is there is copied */
+        }
+        done += n;
+    }
+    if (done >= size) {
+        return 0;
+    }
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -342,6 +338,17 @@ static int copy_content(int in, int out) {
         }
         if (n == 0) {
             return 0;
+        }
+        ssize_t written = 0;
+        while (written < n) {
+            ssize_t w = write(out, buf + written, (size_t) (n - written));
+            if (w < 0) {
+                if (errno == EINTR) {
+                    continue;
+                }
+                return -errno;
+            }
+            written += w;
         }
     }
 }
@@ -405,12 +412,21 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jcl
         result = -errno;
         goto done;
     }
+    struct stat st;
+    if (fstat(in, &st) != 0) {
+        result = -errno;
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        result = -EINVAL;
+        goto done;
+    }
     out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (out < 0) {
         result = -errno;
         goto done;
     }
-    result = copy_content(in, out);
+    result = copy_content(in, out, st.st_size);
     if (result == 0) {
         result = copy_user_xattrs(in, out);
     }

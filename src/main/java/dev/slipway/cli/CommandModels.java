@@ -86,7 +86,10 @@ final class CommandModels {
         }
         SlipwayCommand.COMMANDS.forEach((name, type) -> {
             Properties one = new Properties();
-            if (type != CommandLine.HelpCommand.class && describe(one, name, new CommandLine(type).getCommandSpec())) {
+            if (type != CommandLine.HelpCommand.class && !root.isEmpty()
+                    && describe(one, name, new CommandLine(type).getCommandSpec())) {
+                // With the root's model: a start reads one file.
+                one.putAll(root);
                 all.put(name, one);
             }
         });
@@ -95,16 +98,20 @@ final class CommandModels {
 
     /** The models in the jar (or class directory); a command without one is built from its annotations. */
     static CommandModels load() {
-        return new CommandModels(name -> {
-            try (InputStream in = CommandModels.class.getResourceAsStream(RESOURCES + name + ".properties")) {
-                if (in == null) {
+        // A class, not a lambda: linking a lambda's call site costs a start more than this does.
+        return new CommandModels(new Function<>() {
+            @Override
+            public Properties apply(String name) {
+                try (InputStream in = CommandModels.class.getResourceAsStream(RESOURCES + name + ".properties")) {
+                    if (in == null) {
+                        return null;
+                    }
+                    Properties p = new Properties();
+                    p.load(in);
+                    return p;
+                } catch (IOException e) {
                     return null;
                 }
-                Properties p = new Properties();
-                p.load(in);
-                return p;
-            } catch (IOException e) {
-                return null;
             }
         });
     }
@@ -133,7 +140,7 @@ final class CommandModels {
      */
     CommandLine commandLine(String subcommand) {
         try {
-            if (!read(ROOT)) {
+            if (!read(subcommand == null ? ROOT : subcommand)) {
                 return null;
             }
             SlipwayCommand root = new SlipwayCommand();
@@ -144,7 +151,7 @@ final class CommandModels {
             CommandLine cl = new CommandLine(rootSpec);
             if (subcommand != null) {
                 Class<?> type = SlipwayCommand.COMMANDS.get(subcommand);
-                if (type == null || !read(subcommand)) {
+                if (type == null) {
                     return null;
                 }
                 Object command = construct(type);

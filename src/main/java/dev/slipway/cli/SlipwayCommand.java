@@ -144,14 +144,35 @@ public final class SlipwayCommand implements Runnable {
             return null;
         }
         configure(cl);
-        boolean[] started = {false};
-        cl.setExecutionStrategy(parsed -> {
-            started[0] = true;
+        UsageErrorsFromAnnotations handler = new UsageErrorsFromAnnotations(cl, commands);
+        cl.setExecutionStrategy(handler);
+        cl.setParameterExceptionHandler(handler);
+        return cl;
+    }
+
+    /** Classes, not lambdas: linking a lambda's call site costs a start more than these do. */
+    private static final class UsageErrorsFromAnnotations
+            implements CommandLine.IExecutionStrategy, CommandLine.IParameterExceptionHandler {
+        private final CommandLine cl;
+        private final List<Class<?>> commands;
+        private final CommandLine.IParameterExceptionHandler usual;
+        private boolean started;
+
+        UsageErrorsFromAnnotations(CommandLine cl, List<Class<?>> commands) {
+            this.cl = cl;
+            this.commands = commands;
+            this.usual = cl.getParameterExceptionHandler();
+        }
+
+        @Override
+        public int execute(CommandLine.ParseResult parsed) {
+            started = true;
             return new CommandLine.RunLast().execute(parsed);
-        });
-        CommandLine.IParameterExceptionHandler usual = cl.getParameterExceptionHandler();
-        cl.setParameterExceptionHandler((e, args) -> {
-            if (started[0]) {
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) throws Exception {
+            if (started) {
                 return usual.handleParseException(e, args);
             }
             CommandLine annotated = withSubcommands(commands);
@@ -159,8 +180,7 @@ public final class SlipwayCommand implements Runnable {
             annotated.setErr(cl.getErr());
             ((SlipwayCommand) annotated.getCommand()).processStreams = ((SlipwayCommand) cl.getCommand()).processStreams;
             return annotated.execute(args);
-        });
-        return cl;
+        }
     }
 
     private static Map<String, Class<?>> commands(Object... nameThenClass) {
@@ -182,7 +202,12 @@ public final class SlipwayCommand implements Runnable {
     }
 
     private static void configure(CommandLine cl) {
-        cl.setExecutionExceptionHandler(SlipwayCommand::handleException);
+        cl.setExecutionExceptionHandler(new CommandLine.IExecutionExceptionHandler() {
+            @Override
+            public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+                return handleException(e, commandLine, parsed);
+            }
+        });
         CommandLine run = cl.getSubcommands().get("run");
         if (run != null) {
             // `run IMAGE sh -c x`: everything after the image belongs to the container's command.

@@ -18,6 +18,12 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         }
     }
 
+    /**
+     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256}: inputs a short
+     * command hashes in the interpreter either way (64 KiB is about when the JIT compiles SHA-256).
+     */
+    static final int SMALL = 64 * 1024;
+
     /** 64 lower-case hex digits; a loop, not a regex: a warm build parses thousands of digests. */
     private static boolean isSha256Hex(String hex) {
         if (hex == null || hex.length() != 64) {
@@ -43,7 +49,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     public static Digest sha256(byte[] content) {
-        return fromMessageDigest(newSha256().digest(content));
+        return fromMessageDigest(content.length <= SMALL ? SmallSha256.digest(content) : newSha256().digest(content));
     }
 
     /** The digest of what a SHA-256 {@link MessageDigest} has consumed so far. */

@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -106,13 +107,21 @@ public final class JsonTrees {
         return out.toByteArray();
     }
 
+    /** {@code Map.Entry.comparingByKey()}, as a class: that one's lambda is made at run time, on each start. */
+    private static final Comparator<Map.Entry<String, JsonNode>> BY_KEY = new Comparator<>() {
+        @Override
+        public int compare(Map.Entry<String, JsonNode> a, Map.Entry<String, JsonNode> b) {
+            return a.getKey().compareTo(b.getKey());
+        }
+    };
+
     /** Writes {@code node}'s tree, its objects' fields in their order or, with {@code sortKeys}, by name. */
     static void writeTree(JsonNode node, JsonGenerator gen, boolean sortKeys) throws IOException {
         if (node.isObject()) {
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.size());
             node.fields().forEachRemaining(fields::add);
             if (sortKeys) {
-                fields.sort(Map.Entry.comparingByKey());
+                fields.sort(BY_KEY);
             }
             gen.writeStartObject();
             for (Map.Entry<String, JsonNode> field : fields) {

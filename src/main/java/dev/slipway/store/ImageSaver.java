@@ -130,7 +130,9 @@ public final class ImageSaver {
                 if (Files.isDirectory(output)) {
                     throw new SlipwayException(output + " is a directory (use --format oci-dir to write a layout directory)");
                 }
-                try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                // As Files.newOutputStream: a leftover of a crashed save that had this pid is overwritten.
+                try (FileChannel file = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
                         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(file), BUFFER)) {
                     ArchiveSink.Tar sink = new ArchiveSink.Tar(out, file);
                     write(selected, format, sink);

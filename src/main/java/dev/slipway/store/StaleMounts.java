@@ -43,7 +43,10 @@ final class StaleMounts {
                 }
             }
         }
-        found.sort(Comparator.comparingInt(Path::getNameCount).reversed().thenComparing(Comparator.naturalOrder()));
+        if (found.size() > 1) {
+            // Only then: the comparator's lambdas cost a start that has nothing to sort a few ms.
+            found.sort(Comparator.comparingInt(Path::getNameCount).reversed().thenComparing(Comparator.naturalOrder()));
+        }
         return found.stream().distinct().toList();
     }
 

@@ -174,10 +174,14 @@ class CommandModelsTest {
         assertThat(CommandModels.of(missingField).commandLine("images")).isNull();
         Map<String, Properties> rootChanged = CommandModels.describeAll();
         rootChanged.get("slipway").setProperty("slipway.fields", "1");
+        rootChanged.get("images").setProperty("slipway.fields", "1");
         assertThat(CommandModels.of(rootChanged).commandLine(null)).isNull();
         assertThat(CommandModels.of(rootChanged).commandLine("images")).isNull();
+        assertThat(CommandModels.of(rootChanged).commandLine("save")).isNotNull();
         Map<String, Properties> noRoot = CommandModels.describeAll();
         noRoot.remove("slipway");
+        assertThat(CommandModels.of(noRoot).commandLine(null)).isNull();
+        noRoot.get("images").keySet().removeIf(k -> ((String) k).startsWith("slipway."));
         assertThat(CommandModels.of(noRoot).commandLine("images")).isNull();
     }
 

@@ -59,6 +59,22 @@ class SaveLoadCommandTest {
     }
 
     @Test
+    void aLeftoverTempFileOfThisPidIsOverwritten() throws Exception {
+        storeImage(dir.resolve("a"), "demo:1");
+        Path archive = dir.resolve("demo.tar");
+        Path leftover = dir.resolve(".demo.tar.tmp-" + ProcessHandle.current().pid());
+        Files.write(leftover, new byte[1 << 20]);
+
+        CliRun save = run("--root", dir.resolve("a").toString(), "save", "-o", archive.toString(), "demo:1");
+        CliRun load = run("--root", dir.resolve("b").toString(), "load", "-i", archive.toString());
+
+        assertThat(save.exit()).as(save.err()).isZero();
+        assertThat(leftover).doesNotExist();
+        assertThat(Files.size(archive)).isLessThan(1 << 20);
+        assertThat(load.exit()).as(load.err()).isZero();
+    }
+
+    @Test
     void exportOciWritesALayoutAndSaveFormatOciWritesATar() throws Exception {
         storeImage(dir.resolve("a"), "demo:1");
         String root = dir.resolve("a").toString();
