@@ -11,7 +11,9 @@ import dev.slipway.image.MediaTypes;
 import dev.slipway.layer.Compression;
 import dev.slipway.store.Blob;
 import dev.slipway.store.CacheRecord;
+import dev.slipway.store.ContentStore;
 import dev.slipway.store.Store;
+import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,7 +58,7 @@ public final class BuildCache {
     private final Store store;
     private final Remote remote;
     /** Lazy layers made by this instance, by id: each is made once however many ask. */
-    private final Map<Digest, LayerDir> made = new ConcurrentHashMap<>();
+    private final Map<Digest, CompletableFuture<LayerDir>> made = new ConcurrentHashMap<>();
 
     /**
      * Where records the store lacks may come from ({@code --cache-from}): brings the record for a
@@ -182,40 +186,98 @@ public final class BuildCache {
 
     /**
      * {@code state} with every layer made: each lazy one gets its tar, stored as a blob, and its
-     * record (when it still names that directory) the diffID; the config names the diffIDs. The
-     * tar is the one the step would have stored had it made the layer at once: the directory has
-     * not changed since, and its build's SOURCE_DATE_EPOCH comes with it.
+     * record the diffID; the config names the diffIDs. The tar is the one the step would have stored
+     * had it made the layer at once: the directory has not changed since, and its build's
+     * SOURCE_DATE_EPOCH comes with it. For use once the build's writes are drained; during a build,
+     * {@link #made(StageState, WriteBehind)}.
      */
     StageState made(StageState state) {
+        return made(state, null);
+    }
+
+    /**
+     * {@link #made(StageState)} during a build: the blobs and records go through the build's
+     * {@code writes}, queued after the lazy records they complete, which may not be on disk yet.
+     */
+    StageState made(StageState state, WriteBehind writes) {
         if (state.layers().stream().noneMatch(LayerDir::lazy)) {
             return state;
         }
-        return state.withLayers(state.layers().stream().map(this::make).toList());
+        return state.withLayers(state.layers().stream().map(l -> make(l, writes)).toList());
     }
 
-    private LayerDir make(LayerDir layer) {
+    private LayerDir make(LayerDir layer, WriteBehind writes) {
         if (!layer.lazy()) {
             return layer;
         }
-        return made.computeIfAbsent(layer.id(), id -> {
-            LayerDir.Pending p = layer.pending();
-            if (p == null) {
-                throw new IllegalStateException("lazy layer " + layer.dir() + " does not know its step");
+        // A future rather than computeIfAbsent: a tar takes long, and must not hold up the stages
+        // making other layers whose ids share a bin of the map.
+        CompletableFuture<LayerDir> mine = new CompletableFuture<>();
+        CompletableFuture<LayerDir> known = made.putIfAbsent(layer.id(), mine);
+        if (known != null) {
+            try {
+                return known.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
-            OptionalLong epoch = p.epoch() == null ? OptionalLong.empty() : OptionalLong.of(p.epoch());
-            // The session keeps prune away from the blob until the record names it.
-            try (Store.Session session = store.session()) {
-                Blob blob = store.content().write(out -> LayerCommitter.writeTar(layer.dir(), null, epoch, out));
-                LayerDir result = new LayerDir(blob.digest(), layer.dir(),
-                        new Descriptor(MediaTypes.OCI_LAYER, blob.digest(), blob.size()));
-                // Another build may have rewritten the key since (--no-cache): its record stays as it is.
-                Optional<CacheRecord> current = store.cache().get(p.key());
-                if (current.isPresent() && layer.id().toString().equals(current.get().data().path(DIR).asText())) {
-                    store.cache().put(madeRecord(layer, result));
-                }
-                return result;
+        }
+        try {
+            LayerDir result = writes == null ? makeNow(layer) : makeBehind(layer, writes);
+            mine.complete(result);
+            return result;
+        } catch (UncheckedIOException e) {
+            SlipwayException failure = new SlipwayException("cannot make the layer of " + layer.dir() + ": "
+                    + e.getMessage(), e);
+            made.remove(layer.id(), mine);
+            mine.completeExceptionally(failure);
+            throw failure;
+        } catch (RuntimeException e) {
+            made.remove(layer.id(), mine);
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private static LayerDir.Pending pending(LayerDir layer) {
+        if (layer.pending() == null) {
+            throw new IllegalStateException("lazy layer " + layer.dir() + " does not know its step");
+        }
+        return layer.pending();
+    }
+
+    private static ContentStore.BlobWriter tar(LayerDir layer) {
+        LayerDir.Pending p = pending(layer);
+        OptionalLong epoch = p.epoch() == null ? OptionalLong.empty() : OptionalLong.of(p.epoch());
+        return out -> LayerCommitter.writeTar(layer.dir(), null, epoch, out);
+    }
+
+    private static LayerDir madeFrom(LayerDir layer, Blob blob) {
+        return new LayerDir(blob.digest(), layer.dir(), new Descriptor(MediaTypes.OCI_LAYER, blob.digest(), blob.size()));
+    }
+
+    /**
+     * Queued behind the lazy record, which this build may have queued itself: the made record
+     * replaces it unread. Should a build elsewhere have rewritten the key meanwhile, the made record
+     * still names only what is on disk (the directory, and the blob synced before it).
+     */
+    private static LayerDir makeBehind(LayerDir layer, WriteBehind writes) {
+        LayerDir result = madeFrom(layer, writes.blob(tar(layer)));
+        writes.record(madeRecord(layer, result));
+        return result;
+    }
+
+    private LayerDir makeNow(LayerDir layer) {
+        LayerDir.Pending p = pending(layer);
+        // The session keeps prune away from the blob until the record names it.
+        try (Store.Session session = store.session()) {
+            LayerDir result = madeFrom(layer, store.content().write(tar(layer)));
+            // Another build may have rewritten the key since (--no-cache): its record stays as it is.
+            Optional<CacheRecord> current = store.cache().get(p.key());
+            if (current.isPresent() && layer.id().toString().equals(current.get().data().path(DIR).asText())) {
+                store.cache().put(madeRecord(layer, result));
             }
-        });
+            return result;
+        }
     }
 
     Optional<Digest> checksum(Digest key) {
@@ -266,7 +328,7 @@ public final class BuildCache {
         for (Digest key : keys) {
             Optional<Entry> entry = lookupLocal(key);
             if (entry.isPresent()) {
-                records.add(layerRecord(key, make(entry.get().layer()), entry.get().created()));
+                records.add(layerRecord(key, make(entry.get().layer(), null), entry.get().created()));
             }
         }
         return records;

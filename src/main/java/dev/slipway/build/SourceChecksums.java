@@ -86,7 +86,7 @@ final class SourceChecksums {
         if (wholeRoot(request)) {
             // The whole root is exactly what the layers hold: their diffIDs name it without a mount
             // (lazy layers made first: their ids name this build's directories, not their content).
-            return CacheKey.of("root-content").add("diffIDs", ws.cache().made(other).diffIds()).digest();
+            return CacheKey.of("root-content").add("diffIDs", ws.cache().made(other, ws.writes()).diffIds()).digest();
         }
         Digest memo = CacheKey.of("source-checksum").add("diffIDs", other.diffIds()).add("request", request).digest();
         Optional<Digest> known = ws.cache().checksum(memo);

@@ -154,17 +154,12 @@ public final class BuildCommand implements Callable<Integer> {
         int n = p.start("exporting cache to registry " + to.reference());
         List<Digest> keys = to.max() ? result.cacheKeys() : buildCache.inImage(result.cacheKeys(), result.config());
         try {
-            RegistryCache.ExportResult exported = registryCache.exportRecords(store, buildCache.forExport(keys),
-                    to.reference());
-            p.detail(n, "writing cache manifest " + to.reference() + "@" + exported.digest() + " ("
-                    + exported.records() + " records) done");
+            registryCache.export(store, () -> buildCache.forExport(keys), to, w -> p.note("WARNING: " + w))
+                    .ifPresent(exported -> p.detail(n, "writing cache manifest " + to.reference() + "@"
+                            + exported.digest() + " (" + exported.records() + " records) done"));
         } catch (SlipwayException e) {
-            if (!to.ignoreError()) {
-                p.error(n, e.getMessage());
-                throw new SlipwayException("exporting the build cache to " + to.reference() + " failed: "
-                        + e.getMessage(), e);
-            }
-            p.note("WARNING: exporting the build cache to " + to.reference() + " failed: " + e.getMessage());
+            p.error(n, e.getMessage());
+            throw e;
         }
         p.done(n);
     }

@@ -17,6 +17,7 @@ import dev.slipway.store.ContentStore;
 import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The build cache shared through a registry ({@code --cache-to/--cache-from type=registry}).
@@ -71,15 +74,23 @@ public final class RegistryCache {
     }
 
     /**
-     * Pushes the store's records for {@code keys} (keys without a record are left out) and the blobs
-     * they name to {@code ref}, replacing what the reference named before.
+     * {@code --cache-to}: pushes the records {@code chosen} gives to {@code to}. {@code chosen} runs
+     * inside the store session of the push, so blobs it writes (lazy layers made for the export) stay
+     * safe from a prune until the push has sent them. A failure, of {@code chosen} too, throws, unless
+     * {@code to.ignoreError()}: then {@code warn} gets its message and the result is empty.
      */
-    public ExportResult export(Store store, Collection<Digest> keys, ImageReference ref) {
-        List<CacheRecord> records = new ArrayList<>();
-        for (Digest key : new TreeSet<>(keys)) {
-            store.cache().get(key).ifPresent(records::add);
+    public Optional<ExportResult> export(Store store, Supplier<? extends Collection<CacheRecord>> chosen, CacheSpec to,
+            Consumer<String> warn) {
+        try (Store.Session session = store.session()) {
+            return Optional.of(exportRecords(store, chosen.get(), to.reference()));
+        } catch (SlipwayException | UncheckedIOException e) {
+            String message = "exporting the build cache to " + to.reference() + " failed: " + e.getMessage();
+            if (!to.ignoreError()) {
+                throw new SlipwayException(message, e);
+            }
+            warn.accept(message);
+            return Optional.empty();
         }
-        return exportRecords(store, records, ref);
     }
 
     /**

@@ -199,6 +199,70 @@ class BuildCacheTest {
     }
 
     @Test
+    void aLayerMadeWhileItsLazyRecordIsStillQueuedGetsItsRecordAfterIt() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        Digest key = CacheKey.of("run").add("queued", 1).digest();
+        Path dir = Files.createDirectories(tmp.resolve("queued"));
+        Files.writeString(dir.resolve("file.txt"), "queued");
+        Files.setLastModifiedTime(dir.resolve("file.txt"), java.nio.file.attribute.FileTime.fromMillis(1_600_000_000_000L));
+        Digest id = Digest.sha256("dir of queued".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        BuildCache cache = new BuildCache(store);
+        try (dev.slipway.store.WriteBehind writes = store.writeBehind()) {
+            Path adopted = writes.adopt(id, dir, layer -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
+            });
+            LayerDir lazy = new LayerDir(id, adopted, null,
+                    new LayerDir.Pending(key, 1_700_000_000L, "2024-02-02T00:00:00Z"));
+            writes.record(BuildCache.lazyRecord(lazy));
+            assertThat(store.cache().get(key)).as("the lazy record waits behind the sync").isEmpty();
+
+            LayerDir made = cache.made(stateOf(lazy), writes).layers().get(0);
+            release.countDown();
+            writes.drain();
+
+            Digest expected = eagerDiffId(adopted);
+            assertThat(made.diffId()).isEqualTo(expected);
+            CacheRecord record = store.cache().get(key).orElseThrow();
+            assertThat(record.data().path("diffID").asText()).isEqualTo(expected.toString());
+            assertThat(record.blobs()).containsExactly(expected);
+            assertThat(record.layers()).containsExactly(id);
+            assertThat(store.content().has(expected)).isTrue();
+            List<Blob> blobs = store.content().list();
+
+            assertThat(cache.made(stateOf(lazy), writes).layers().get(0)).isSameAs(made);
+            writes.drain();
+            assertThat(store.content().list()).isEqualTo(blobs);
+            assertThat(new BuildCache(store).lookup(key).orElseThrow().layer()).isEqualTo(made);
+        }
+    }
+
+    @Test
+    void layersOfOneStateAreMadeOnceEvenWhenAskedAtOnce() throws Exception {
+        Store store = Store.open(tmp.resolve("root"));
+        LayerDir lazy = lazyLayer(store, CacheKey.of("run").add("twice", 1).digest(), "twice");
+        BuildCache cache = new BuildCache(store);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<LayerDir>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                all.add(pool.submit(() -> cache.made(stateOf(lazy)).layers().get(0)));
+            }
+            LayerDir first = all.get(0).get();
+            for (java.util.concurrent.Future<LayerDir> f : all) {
+                assertThat(f.get()).isSameAs(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aLazyRecordWhoseDirectoryIsGoneIsAMiss() throws Exception {
         Store store = Store.open(tmp.resolve("root"));
         Digest key = CacheKey.of("run").add("gone", 1).digest();

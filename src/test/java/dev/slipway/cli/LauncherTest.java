@@ -38,7 +38,7 @@ class LauncherTest {
         Files.writeString(project.resolve("pom.xml"), "<project/>\n");
         Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A {}\n");
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        script(bin.resolve("mvn"), "echo \"mvn $*\" >>'" + log + "'\nmkdir -p target && echo jar >target/slipway.jar\n");
+        script(bin.resolve("mvn"), "echo \"mvn $* in $(pwd -P)\" >>'" + log + "'\nmkdir -p target && echo jar >target/slipway.jar\n");
         script(bin.resolve("java"), String.join("\n",
                 "echo \"java $*\" >>'" + log + "'",
                 "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo jsa >\"${a#*=}\" ;; esac; done",
@@ -97,6 +97,70 @@ class LauncherTest {
         List<String> relative = run(project, List.of("./slipway", "images"));
         assertThat(relative).hasSize(1);
         assertThat(relative.get(0)).contains("-XX:SharedArchiveFile=").endsWith("/target/slipway.jar images");
+
+        // ../slipway from a symlink to a directory inside the project: the kernel finds the
+        // launcher through the link's target, bash's logical "$PWD/.." is the link's parent.
+        Path deep = Files.createDirectories(project.resolve("deep"));
+        Path into = Files.createSymbolicLink(dir.resolve("into"), deep);
+        Files.delete(jar);
+        Files.deleteIfExists(project.resolve("target/slipway.sources"));
+        List<String> throughLink = run(into, List.of("../slipway", "images"));
+        assertThat(throughLink.get(0)).startsWith("mvn ").endsWith(" in " + project.toRealPath());
+        assertThat(run(into, List.of("../slipway", "images"))).hasSize(1);
+        assertThat(project.resolve("target/slipway.sources")).content().contains("src/main/java/dev/A.java");
+        age();
+        Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A { int y; }\n");
+        assertThat(run(into, List.of("../slipway", "images"))).first().asString().startsWith("mvn ");
+    }
+
+    @Test
+    void aCutShortListOfSourcesIsMadeAgain() throws Exception {
+        launch(project.resolve("slipway"), "images");
+        Path sources = project.resolve("target/slipway.sources");
+        age();
+        Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A { int z; }\n");
+        for (String cut : List.of("", "pom.xml\n")) {
+            Files.writeString(sources, cut);
+            Files.setLastModifiedTime(sources, FileTime.from(Instant.now()));
+            assertThat(launch(project.resolve("slipway"), "images")).as("list: '" + cut + "'")
+                    .first().asString().startsWith("mvn ");
+            age();
+            Files.writeString(project.resolve("src/main/java/dev/A.java"), "class A { int z" + cut.length() + "; }\n");
+        }
+        launch(project.resolve("slipway"), "images");
+        launch(project.resolve("slipway"), "images");
+        assertThat(Files.readAllLines(sources)).contains("src/main/java/dev/A.java").last().asString().startsWith(":end");
+    }
+
+    @Test
+    void theUsualLaunchForksNothingButJava() throws Exception {
+        Path bin = dir.resolve("bin");
+        for (String tool : List.of("find", "readlink", "dirname")) {
+            String real = Files.exists(Path.of("/usr/bin", tool)) ? "/usr/bin/" + tool : "/bin/" + tool;
+            script(bin.resolve(tool), "echo \"" + tool + " $*\" >>'" + log + "'\nexec " + real + " \"$@\"\n");
+        }
+        launch(project.resolve("slipway"), "images");
+        launch(project.resolve("slipway"), "images");
+        List<String> steady = launch(project.resolve("slipway"), "--root", "/r", "images");
+        assertThat(steady).hasSize(1);
+        assertThat(steady.get(0)).startsWith("java ");
+    }
+
+    @Test
+    void worksFromAPathWithASpace() throws Exception {
+        Path spaced = dir.resolve("my projects/slip way");
+        Files.createDirectories(spaced.getParent());
+        Files.move(project, spaced);
+        List<String> first = launch(spaced.resolve("slipway"), "images");
+        assertThat(first).hasSize(3);
+        assertThat(first.get(0)).endsWith(" in " + spaced.toRealPath());
+        assertThat(first.get(2)).endsWith("-jar " + spaced.resolve("target/slipway.jar") + " images");
+        assertThat(launch(spaced.resolve("slipway"), "images")).hasSize(1);
+        Files.setLastModifiedTime(spaced.resolve("target/slipway.jar"), FileTime.from(Instant.now().minusSeconds(60)));
+        Files.setLastModifiedTime(spaced.resolve("target/slipway.jsa"), FileTime.from(Instant.now().minusSeconds(50)));
+        Files.setLastModifiedTime(spaced.resolve("target/slipway.sources"), FileTime.from(Instant.now().minusSeconds(50)));
+        Files.writeString(spaced.resolve("src/main/java/dev/A.java"), "class A { int s; }\n");
+        assertThat(launch(spaced.resolve("slipway"), "images")).first().asString().startsWith("mvn ");
     }
 
     @Test
@@ -138,6 +202,8 @@ class LauncherTest {
     private List<String> run(Path cwd, List<String> command) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_"));
+        // What a shell that cd'ed there passes on: its logical directory.
+        pb.environment().put("PWD", cwd.toString());
         pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

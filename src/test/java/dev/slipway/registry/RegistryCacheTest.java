@@ -131,10 +131,9 @@ class RegistryCacheTest {
         Store a = store("a");
         Fixture f = fixture(a);
         ImageReference ref = ImageReference.parse(registry.host() + "/app:cache");
-        Digest absentKey = Digest.sha256("no such record".getBytes(StandardCharsets.UTF_8));
 
         RegistryCache.ExportResult exported = new RegistryCache(client(TransferListener.NONE))
-                .export(a, List.of(f.second().key(), f.first().key(), absentKey), ref);
+                .exportRecords(a, List.of(f.second(), f.first()), ref);
         assertThat(exported.records()).isEqualTo(2);
         assertThat(exported.blobs()).isEqualTo(3);
 
@@ -175,8 +174,8 @@ class RegistryCacheTest {
         Store a = store("a");
         Fixture f = fixture(a);
         ImageReference ref = ImageReference.parse(registry.host() + "/again:cache");
-        List<Digest> keys = List.of(f.first().key(), f.second().key());
-        RegistryCache.ExportResult once = new RegistryCache(client(TransferListener.NONE)).export(a, keys, ref);
+        List<CacheRecord> records = List.of(f.first(), f.second());
+        RegistryCache.ExportResult once = new RegistryCache(client(TransferListener.NONE)).exportRecords(a, records, ref);
 
         Store fresh = store("fresh");
         for (CacheRecord r : List.of(f.first(), f.second())) {
@@ -186,7 +185,7 @@ class RegistryCacheTest {
             fresh.cache().put(r);
         }
         RegistryRoundTripTest.Recorder recorder = new RegistryRoundTripTest.Recorder();
-        RegistryCache.ExportResult twice = new RegistryCache(client(recorder)).export(fresh, keys, ref);
+        RegistryCache.ExportResult twice = new RegistryCache(client(recorder)).exportRecords(fresh, records, ref);
         assertThat(twice.digest()).isEqualTo(once.digest());
         assertThat(recorder.outcomes).hasSize(4);
         assertThat(recorder.outcomes.values()).containsOnly(TransferListener.Outcome.ALREADY_EXISTS);
@@ -213,7 +212,7 @@ class RegistryCacheTest {
         Store a = store("a");
         Fixture f = fixture(a);
         ImageReference ref = ImageReference.parse(registry.host() + "/liar:cache");
-        new RegistryCache(client(TransferListener.NONE)).export(a, List.of(f.first().key(), f.second().key()), ref);
+        new RegistryCache(client(TransferListener.NONE)).exportRecords(a, List.of(f.first(), f.second()), ref);
 
         // Swap the store digests of the two tar layers: each layer now claims to be the other one.
         Manifest manifest = remoteManifest(ref);
