@@ -12,8 +12,10 @@ import dev.slipway.image.Manifest;
 import dev.slipway.image.MediaTypes;
 import dev.slipway.image.Platform;
 import dev.slipway.layer.Compression;
+import dev.slipway.store.ImageImporter;
 import dev.slipway.store.Store;
 import dev.slipway.store.TagRecord;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +106,15 @@ public final class BaseImages {
     }
 
     /**
-     * Unpacks the layers of the image {@code target} names (a manifest, or an index resolved for this
-     * platform) that are not unpacked yet, for an image this process has just written to the store
-     * (so its blobs are not hashed again). {@code import} calls it, as Docker extracts an imported
-     * layer at once: a build's first step then starts without unpacking (and hashing) its base.
+     * Imports a root file system tar ({@link ImageImporter}) and unpacks its layer at once, as Docker
+     * extracts an imported layer: a build's first step then starts without unpacking its base. The
+     * layer blob just written is not hashed again; one the store held already is verified as it is
+     * unpacked, so stale or corrupt bytes on disk are refused rather than unpacked.
      */
-    public void unpackLayers(Digest target) {
-        unpacked(null, target.toString(), target, false);
+    public ImageImporter.Result importRootfs(ImageImporter.Request request, Clock clock) {
+        ImageImporter.Result result = new ImageImporter(store, clock).importRootfs(request);
+        unpacked(null, result.manifest().toString(), result.manifest(), result.layerExisted());
+        return result;
     }
 
     /** @param verify hash each layer blob as it is read (blobs this process did not just write) */

@@ -53,9 +53,8 @@ public final class ImportCommand implements Callable<Integer> {
             throw new SlipwayException("open " + file + ": no such file or directory");
         }
         try (InputStream rootfs = in) {
-            ImageImporter.Result result = new ImageImporter(store, Clock.systemUTC())
-                    .importRootfs(new ImageImporter.Request(rootfs, file, tag, changes, message));
-            new BaseImages(store, Platform.host()).unpackLayers(result.manifest());
+            ImageImporter.Result result = new BaseImages(store, Platform.host())
+                    .importRootfs(new ImageImporter.Request(rootfs, file, tag, changes, message), Clock.systemUTC());
             spec.commandLine().getOut().println(result.id());
         }
         return 0;

@@ -86,7 +86,7 @@ public final class ContentStore {
             for (int n; (n = in.read(buf)) >= 0; ) {
                 out.write(buf, 0, n);
             }
-        }, expected);
+        }, expected).blob();
     }
 
     /** Writes a blob's content to a stream. */
@@ -100,10 +100,22 @@ public final class ContentStore {
      * read (a layer tar being assembled), without a second copy.
      */
     public Blob write(BlobWriter writer) {
+        return store(writer, null).blob();
+    }
+
+    /** A blob {@link #writeNoting} stored; {@code existed}: the store held that digest already and kept its file, unread. */
+    public record Written(Blob blob, boolean existed) {
+    }
+
+    /**
+     * {@link #write}, telling whether the blob's file is the one just written (its bytes hashed on
+     * the way) or one already there, which a reader must verify before trusting.
+     */
+    public Written writeNoting(BlobWriter writer) {
         return store(writer, null);
     }
 
-    private Blob store(BlobWriter writer, Digest expected) {
+    private Written store(BlobWriter writer, Digest expected) {
         try (StoreLock.Held session = StoreLock.of(root.gcLock()).shared()) {
             Staged staged = stage(writer);
             try {
@@ -111,11 +123,11 @@ public final class ContentStore {
                 if (expected != null && !expected.equals(actual)) {
                     throw new SlipwayException("blob " + expected + ": digest mismatch: content hashes to " + actual);
                 }
-                publish(staged, true, true);
+                boolean existed = !publish(staged, true, true);
+                return new Written(staged.blob(), existed);
             } finally {
                 staged.discard();
             }
-            return staged.blob();
         }
     }
 
@@ -156,17 +168,19 @@ public final class ContentStore {
     /**
      * Syncs a staged blob (unless {@code syncContent} is false: the caller synced it another way)
      * and renames it under its digest (unless that blob is there already); without
-     * {@code syncDirectory} the caller makes the rename durable later.
+     * {@code syncDirectory} the caller makes the rename durable later. False when the blob was there.
      */
-    void publish(Staged staged, boolean syncContent, boolean syncDirectory) {
+    boolean publish(Staged staged, boolean syncContent, boolean syncDirectory) {
         try {
-            if (!has(staged.blob().digest())) {
-                if (syncContent) {
-                    AtomicFiles.fsync(staged.tmp());
-                }
-                AtomicFiles.createDirectories(root.blobs());
-                AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
+            if (has(staged.blob().digest())) {
+                return false;
             }
+            if (syncContent) {
+                AtomicFiles.fsync(staged.tmp());
+            }
+            AtomicFiles.createDirectories(root.blobs());
+            AtomicFiles.replace(staged.tmp(), path(staged.blob().digest()), syncDirectory);
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
         }

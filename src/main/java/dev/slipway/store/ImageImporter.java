@@ -57,8 +57,11 @@ public final class ImageImporter {
             String message) {
     }
 
-    /** The imported image: its ID (config digest) and the layer's diffID. */
-    public record Result(Digest id, Digest manifest, Digest diffId, long layerSize) {
+    /**
+     * The imported image: its ID (config digest) and the layer's diffID; {@code layerExisted}: the
+     * layer blob was in the store already and kept, so its bytes are not known to be the ones imported.
+     */
+    public record Result(Digest id, Digest manifest, Digest diffId, long layerSize, boolean layerExisted) {
     }
 
     public Result importRootfs(Request request) {
@@ -67,7 +70,8 @@ public final class ImageImporter {
         Path spool = AtomicFiles.tempName(store.root().tmp(), "import-spool");
         try (Store.Session session = store.session()) {
             List<LayerEntry> entries = spool(request.rootfs(), spool);
-            Blob layer = store.content().write(out -> new LayerWriter().writeUnhashed(entries, out));
+            ContentStore.Written written = store.content().writeNoting(out -> new LayerWriter().writeUnhashed(entries, out));
+            Blob layer = written.blob();
             String created = DateTimeFormatter.ISO_INSTANT.format(clock.instant());
             String comment = request.message() != null && !request.message().isEmpty()
                     ? request.message() : "Imported from " + request.source();
@@ -89,7 +93,7 @@ public final class ImageImporter {
             if (request.tag() != null) {
                 store.references().set(request.tag(), encodedManifest.digest());
             }
-            return new Result(encodedConfig.digest(), encodedManifest.digest(), layer.digest(), layer.size());
+            return new Result(encodedConfig.digest(), encodedManifest.digest(), layer.digest(), layer.size(), written.existed());
         } catch (IOException e) {
             throw new SlipwayException("cannot import " + request.source() + ": " + e.getMessage(), e);
         } finally {

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiConsumer;
 
 /**
  * Store writes whose syncing runs behind the caller. A build step needs its layer's diffID and
@@ -43,6 +44,8 @@ public final class WriteBehind implements AutoCloseable {
     private boolean blobsRenamed;
     private boolean layersRenamed;
     private volatile RuntimeException failure;
+    /** Told, on the worker thread, of each blob put under its name and whether it was fsynced first (tests watch the order). */
+    private volatile BiConsumer<Digest, Boolean> published = (digest, fsynced) -> { };
 
     WriteBehind(StoreRoot root, ContentStore content, LayerStore layers, CacheRecords cache) {
         this.root = root;
@@ -100,12 +103,17 @@ public final class WriteBehind implements AutoCloseable {
                 if (failure == null) {
                     content.publish(staged, !contentSynced, false);
                     blobsRenamed = true;
+                    published.accept(staged.blob().digest(), !contentSynced);
                 }
             }
         } finally {
             unpublished.forEach(ContentStore.Staged::discard);
             unpublished.clear();
         }
+    }
+
+    void onPublished(BiConsumer<Digest, Boolean> listener) {
+        published = listener;
     }
 
     /** {@link LayerStore#adopt}: renamed into place now, the rename made durable in the background. */

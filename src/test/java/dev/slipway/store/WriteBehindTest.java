@@ -167,18 +167,27 @@ class WriteBehindTest {
         assertThat(tmpEntries()).isEmpty();
     }
 
-    /** A sync of the layer alone (no syncfs) leaves the blob to be synced and named before the record. */
+    /**
+     * A sync of the layer alone (no syncfs) covers no blob: each blob is still fsynced on its own,
+     * and is under its name before the record that names it is written.
+     */
     @Test
     void aLayerOnlySyncStillPublishesTheBlobBeforeTheRecord() throws IOException {
         Store store = store();
         Path upper = Files.createDirectories(dir.resolve("tmp/upper"));
         Digest key = Digest.sha256("key".getBytes(StandardCharsets.UTF_8));
+        List<String> events = new CopyOnWriteArrayList<>();
         try (WriteBehind writes = store.writeBehind()) {
+            writes.onPublished((digest, fsynced) -> events.add(digest + " fsynced=" + fsynced
+                    + " named=" + store.content().has(digest) + " record=" + store.cache().get(key).isPresent()));
             Blob blob = writes.blob(out -> out.write(8));
             writes.adopt(blob.digest(), upper, p -> false);
             Blob second = writes.blob(out -> out.write(9));
             writes.record(record(key, blob, blob.digest()));
             writes.drain();
+            assertThat(events).containsExactly(
+                    blob.digest() + " fsynced=true named=true record=false",
+                    second.digest() + " fsynced=true named=true record=false");
             assertThat(store.content().read(blob.digest())).containsExactly(8);
             assertThat(store.content().read(second.digest())).containsExactly(9);
             assertThat(store.cache().get(key)).isPresent();

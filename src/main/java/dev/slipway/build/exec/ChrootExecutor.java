@@ -40,13 +40,17 @@ public final class ChrootExecutor implements Executor {
                 throw new SlipwayException("the chroot fallback needs /bin/sh in the image to enter WORKDIR " + plan.cwd());
             }
             Path script = sandbox.writeFile("run.sh", script(plan));
-            List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--ipc", "--uts",
-                    "--propagation", "private"));
+            // --kill-child: unshare killed (step interrupted) must take the namespace's init, and so
+            // every process of the step, with it; otherwise they outlive the run on its bundle.
+            List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child", "--ipc",
+                    "--uts", "--propagation", "private"));
             if (plan.network() == Network.NONE) {
                 cmd.add("--net");
             }
             cmd.addAll(List.of("/bin/sh", script.toString()));
-            return RuncExecutor.Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(), () -> { });
+            ExecResult result = RuncExecutor.Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(), () -> { });
+            sandbox.processGone();
+            return result;
         } catch (IOException e) {
             throw new SlipwayException("cannot run the step: " + e.getMessage(), e);
         }

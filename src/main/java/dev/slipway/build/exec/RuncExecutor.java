@@ -34,14 +34,18 @@ public final class RuncExecutor implements Executor {
             String runcRoot = stateDir.resolve("runc").toString();
             List<String> cmd = List.of(runc, "--root", runcRoot, "run", "--bundle", sandbox.bundle().toString(),
                     plan.id());
+            ExecResult result = null;
             try {
-                return Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(),
+                result = Processes.runAndPump(cmd, sink, spec.tailLines(), plan.id(),
                         () -> HostCommand.run(List.of(runc, "--root", runcRoot, "kill", plan.id(), "KILL"), null));
+                return result;
             } finally {
                 // runc run removes its container when the process exits; only a run cut short
                 // (killed, or failed to start) leaves state behind for delete.
-                if (Files.exists(Path.of(runcRoot, plan.id()))) {
-                    HostCommand.run(List.of(runc, "--root", runcRoot, "delete", "--force", plan.id()), null);
+                boolean deleted = !Files.exists(Path.of(runcRoot, plan.id()))
+                        || HostCommand.run(List.of(runc, "--root", runcRoot, "delete", "--force", plan.id()), null).ok();
+                if (result != null && deleted) {
+                    sandbox.processGone();
                 }
             }
         } catch (IOException e) {

@@ -37,6 +37,7 @@ final class Sandbox implements AutoCloseable {
     private int secretCount;
     private Plan plan;
     private boolean keepDirectoryStubs;
+    private boolean processGone;
 
     /** A path the runtime needs to exist: the components created for it, top-down. */
     private record Stub(List<Path> created, boolean file) {
@@ -86,9 +87,25 @@ final class Sandbox implements AutoCloseable {
             s.plan = s.doPrepare(spec, id);
             return s;
         } catch (IOException | RuntimeException e) {
-            s.close();
-            throw e instanceof SlipwayException se ? se : new SlipwayException("cannot prepare the step: " + e.getMessage(), e);
+            RuntimeException failure = e instanceof SlipwayException se ? se
+                    : new SlipwayException("cannot prepare the step: " + e.getMessage(), e);
+            try {
+                s.close();
+            } catch (RuntimeException c) {
+                // The preparation's own error is the one to report; a failed cleanup only adds to it.
+                failure.addSuppressed(c);
+            }
+            throw failure;
         }
+    }
+
+    /**
+     * Says the run ended normally and its process can no longer touch the bundle. Without it (the
+     * run threw, was interrupted, or its runtime state could not be removed) close() removes the
+     * bundle rather than hand a bundle still in use to the next run.
+     */
+    void processGone() {
+        processGone = true;
     }
 
     Plan plan() {
@@ -188,10 +205,12 @@ final class Sandbox implements AutoCloseable {
             throw new SlipwayException("secret source " + sec.source() + " is not a file");
         }
         if (secretDir == null) {
-            secretDir = Files.createDirectories(bundle.dir().resolve("secrets"));
+            Path dir = Files.createDirectories(bundle.dir().resolve("secrets"));
             // A private tmpfs: secret bytes never touch the disk or the snapshot.
             HostCommand.check(List.of("mount", "-t", "tmpfs", "-o", "mode=0700,size=16m,nosuid,nodev,noexec",
-                    "slipway-secrets", secretDir.toString()), null);
+                    "slipway-secrets", dir.toString()), null);
+            // Only a mounted directory is close()'s to unmount.
+            secretDir = dir;
         }
         Path staged = secretDir.resolve("secret-" + secretCount++);
         Files.copy(sec.source(), staged);
@@ -296,7 +315,10 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Ends the run: the stubs go, and the bundle goes back to the pool unless its secrets could not be dropped. */
+    /**
+     * Ends the run: the stubs go, and the bundle goes back to the pool only when {@link #processGone}
+     * was called and its secrets were dropped.
+     */
     @Override
     public void close() {
         boolean reusable = false;
@@ -308,7 +330,7 @@ final class Sandbox implements AutoCloseable {
                     HostCommand.check(List.of("umount", secretDir.toString()), null);
                     HostCommand.deleteTree(secretDir);
                 }
-                reusable = true;
+                reusable = processGone;
             } finally {
                 bundles.release(bundle, reusable);
             }

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -304,6 +307,86 @@ class ExecIntegrationTest {
             assertThat(tree(upper)).containsExactly("etc", "etc/motd", "out", "out/f");
             Map<String, Object> wh = Files.readAttributes(upper.resolve("etc/motd"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
             assertThat((int) wh.get("mode") & 0170000).isEqualTo(0020000);
+        }
+    }
+
+    /** An interrupted run's process may still hold its bundle, so the bundle is removed, never reused. */
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "chroot"})
+    void anInterruptedRunsBundleIsRemovedAndItsProcessesKilled(String runtime) throws Exception {
+        Executor ex = executor(runtime, work.resolve("state"));
+        try (Snapshot s = snapshot("s")) {
+            CountDownLatch started = new CountDownLatch(1);
+            OutputSink sink = (stream, text) -> {
+                if (text.equals("started")) {
+                    started.countDown();
+                }
+            };
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try {
+                    ex.run(ExecSpec.builder(s, List.of("sh", "-c", "echo started; sleep 30")).build(), sink);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            t.start();
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
+            t.interrupt();
+            t.join(60_000);
+            assertThat(t.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(SlipwayException.class).hasMessageContaining("interrupted");
+            try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+                assertThat(bundles).isEmpty();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!processesIn(s.rootfs()).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(processesIn(s.rootfs())).isEmpty();
+        }
+    }
+
+    /** The pids whose root directory is {@code rootfs}: the processes of a step still running there. */
+    static List<String> processesIn(Path rootfs) throws IOException {
+        List<String> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    if (Files.readSymbolicLink(p.resolve("root")).equals(rootfs.toRealPath())) {
+                        pids.add(p.getFileName().toString());
+                    }
+                } catch (IOException gone) {
+                    // exited while listed
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** A secret mount that fails is reported as such, not hidden behind the cleanup's own failure. */
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "chroot"})
+    void aFailedSecretMountIsTheErrorReported(String runtime) throws Exception {
+        Executor ex = executor(runtime, work.resolve("state"));
+        Path secret = Files.writeString(work.resolve("token"), "s3cr3t");
+        Path gone = Files.createDirectory(work.resolve("gone"));
+        Process holder = new ProcessBuilder("sleep", "120").directory(gone.toFile()).start();
+        try (Snapshot s = snapshot("s")) {
+            assertThat(ex.run(ExecSpec.builder(s, List.of("true")).build(), OutputSink.NONE).exitCode()).isZero();
+            Path bundle;
+            try (Stream<Path> bundles = Files.list(work.resolve("state/bundles"))) {
+                bundle = bundles.findFirst().orElseThrow();
+            }
+            // The idle bundle's secrets directory is a removed directory: it is one, yet mount(8) refuses it.
+            Files.delete(gone);
+            Files.createSymbolicLink(bundle.resolve("secrets"), Path.of("/proc", Long.toString(holder.pid()), "cwd"));
+            assertThatThrownBy(() -> ex.run(ExecSpec.builder(s, List.of("true"))
+                    .mount(new ExecMount.Secret(secret, "/run/secrets/token", 0, 0, 0400)).build(), OutputSink.NONE))
+                    .isInstanceOf(SlipwayException.class).hasMessageStartingWith("mount -t failed");
+            assertThat(bundle).doesNotExist();
+        } finally {
+            holder.destroyForcibly().waitFor();
         }
     }
 }
