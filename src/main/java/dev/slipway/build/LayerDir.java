@@ -14,7 +14,12 @@ import java.nio.file.Path;
  * that only feeds other stages ({@code COPY --from}, {@code RUN --mount from=}) leaves its layer
  * <em>lazy</em>: no tar, no blob, and {@code id} a random digest that names the directory in the
  * store and stands in for the diffID in its stage's config until {@link BuildCache#made} makes
- * it. {@code pending} then holds what making it later needs.
+ * it. {@code pending} then holds what making it later needs. A made lazy layer keeps its directory
+ * under that random id: the store's layers are found by diffID ({@code LayerStore.has}), so an
+ * image built from it and then used as a base ({@code FROM}, {@code slipway run}) unpacks the same
+ * content a second time under its diffID. No alias is kept, because one that prune, the unpack
+ * under the diffID and a record rewritten by another build agree on is not cheap; the cost is disk,
+ * until prune drops the directory whose record is gone.
  */
 public record LayerDir(Digest id, Path dir, Descriptor blob, Pending pending) {
 

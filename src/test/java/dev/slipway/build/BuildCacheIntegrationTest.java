@@ -375,6 +375,36 @@ class BuildCacheIntegrationTest {
         assertThat(made.cacheKeys()).isEqualTo(eager.cacheKeys());
     }
 
+    @Test
+    void aLazyLayerWithWhiteoutsAndAnOpaqueDirectoryIsMadeLaterWithTheEagerDigest() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile.whiteouts"), """
+                FROM busybox:test AS x
+                COPY a.txt /data/old/a.txt
+                RUN rm /etc/motd && rm -rf /data && mkdir /data && echo fresh > /data/f
+                FROM busybox:test
+                COPY --from=x /data /x
+                """);
+        BuildRequest all = request().withDockerfile(ctx.resolve("Dockerfile.whiteouts")).withEpoch(1700000000L);
+        BuildRequest targetX = all.withTarget("x").withTags(List.of("x:1"));
+        assertThat(build(all).executed()).isEqualTo(3);
+        assertThat(store.cache().list()).filteredOn(r -> r.data().path("type").asText().equals("layer"))
+                .filteredOn(r -> r.blobs().isEmpty()).as("x's layers are lazy").hasSize(2);
+
+        ImageBuilder.Result made = build(targetX);
+        assertThat(made.executed()).isZero();
+        assertThat(run("x:1", "cat", "/data/f")).isEqualTo("fresh");
+        assertThat(run("x:1", "ls", "/data")).isEqualTo("f");
+        assertThat(run("x:1", "ls", "/etc")).doesNotContain("motd");
+
+        Store first = store;
+        store = Store.open(tmp.resolve("eager-root"));
+        copyImage(first, store, "busybox:test");
+        ImageBuilder.Result eager = build(targetX);
+
+        assertThat(eager.executed()).isEqualTo(2);
+        assertThat(made.manifestDigest()).isEqualTo(eager.manifestDigest());
+    }
+
     private static void copyImage(Store from, Store to, String tag) {
         var target = from.references().get(ImageReference.parse(tag)).orElseThrow().target();
         Manifest m = (Manifest) ImageJson.read(from.content().read(target));
