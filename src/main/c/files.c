@@ -1,7 +1,7 @@
 /*
  * Per-file work of COPY steps and layer commits in one JNI call each (dev.slipway.layer.NativeFiles):
  * a directory listed with every entry's lstat, a file read whole, a file copied with its owner, mode,
- * times and user xattrs. Through java.nio each is a dozen calls, each allocating and, in a short
+ * times and xattrs. Through java.nio each is a dozen calls, each allocating and, in a short
  * build, mostly interpreted: with thousands of small files that was most of a COPY's CPU time.
  * Errors come back as -errno; paths cross as the exact bytes of the file names.
  */
@@ -17,21 +17,42 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include "native_util.h"
 
 /* Fields per entry in the long[] of scan0 and stat0; NativeFiles.Stat reads them in this order. */
 #define FIELDS 15
 
 static char *cpath(JNIEnv *env, jbyteArray bytes) {
-    if (bytes == NULL) {
-        return NULL;
+    int failed = 0;
+    return cstring(env, bytes, &failed);
+}
+
+/*
+ * Opens the regular file path for reading, never through a final symlink, and never blocking: a FIFO
+ * that replaced the file checked before would block a plain open until a writer came. -errno on
+ * failure, -EINVAL when it is not a regular file; *st receives its fstat.
+ */
+static int open_regular(const char *path, struct stat *st) {
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
     }
-    jsize n = (*env)->GetArrayLength(env, bytes);
-    char *s = malloc((size_t) n + 1);
-    if (s != NULL) {
-        (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *) s);
-        s[n] = '\0';
+    int result = 0;
+    if (fstat(fd, st) != 0) {
+        result = -errno;
+    } else if (!S_ISREG(st->st_mode)) {
+        result = -EINVAL;
+    } else {
+        int flags = fcntl(fd, F_GETFL);
+        if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+            result = -errno;
+        }
     }
-    return s;
+    if (result != 0) {
+        close(fd);
+        return result;
+    }
+    return fd;
 }
 
 static void fill(jlong *f, const struct stat *st, jlong xattrs) {
@@ -84,12 +105,14 @@ JNIEXPORT jlongArray JNICALL Java_dev_slipway_layer_NativeFiles_stat0(JNIEnv *en
         jlong f[FIELDS];
         fill(f, &st, 0);
         out = (*env)->NewLongArray(env, FIELDS);
-        if (out != NULL) {
+        if (out != NULL && !(*env)->ExceptionCheck(env)) {
             (*env)->SetLongArrayRegion(env, out, 0, FIELDS, f);
+        } else {
+            out = NULL;
         }
     }
     free(p);
-    if (out == NULL) {
+    if (out == NULL && !(*env)->ExceptionCheck(env)) {
         if (err == 0) {
             err = ENOMEM;
         }
@@ -180,15 +203,18 @@ JNIEXPORT jlongArray JNICALL Java_dev_slipway_layer_NativeFiles_scan0(JNIEnv *en
         fill(stats + count * FIELDS, &st, withXattrs ? xattr_size(p, e->d_name) : 0);
         count++;
     }
-    jbyteArray jnames = (*env)->NewByteArray(env, (jsize) namesLen);
-    if (jnames == NULL) {
-        err = ENOMEM;
+    if (count > INT32_MAX / FIELDS) {
+        err = EOVERFLOW;
         goto done;
     }
-    (*env)->SetByteArrayRegion(env, jnames, 0, (jsize) namesLen, (const jbyte *) names);
+    jbyteArray jnames = java_bytes(env, names, namesLen, &err);
+    if (jnames == NULL) {
+        goto done;
+    }
     (*env)->SetObjectArrayElement(env, namesOut, 0, jnames);
     out = (*env)->NewLongArray(env, (jsize) (count * FIELDS));
-    if (out == NULL) {
+    if (out == NULL || (*env)->ExceptionCheck(env)) {
+        out = NULL;
         err = ENOMEM;
         goto done;
     }
@@ -200,7 +226,7 @@ done:
     free(names);
     free(stats);
     free(p);
-    if (out == NULL) {
+    if (out == NULL && !(*env)->ExceptionCheck(env)) {
         if (err == 0) {
             err = ENOMEM;
         }
@@ -224,18 +250,10 @@ JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_NativeFiles_read0(JNIEnv *en
         err = ENOMEM;
         goto done;
     }
-    fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        err = errno;
-        goto done;
-    }
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        err = errno;
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        err = EINVAL;
+    fd = open_regular(p, &st);
+    if (fd < 0) {
+        err = -fd;
         goto done;
     }
     if (st.st_size > max) {
@@ -281,19 +299,14 @@ JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_NativeFiles_read0(JNIEnv *en
         err = EFBIG;
         goto done;
     }
-    out = (*env)->NewByteArray(env, (jsize) got);
-    if (out == NULL) {
-        err = ENOMEM;
-        goto done;
-    }
-    (*env)->SetByteArrayRegion(env, out, 0, (jsize) got, (const jbyte *) buf);
+    out = java_bytes(env, buf, got, &err);
 done:
     if (fd >= 0) {
         close(fd);
     }
     free(buf);
     free(p);
-    if (out == NULL) {
+    if (out == NULL && !(*env)->ExceptionCheck(env)) {
         (*env)->SetIntArrayRegion(env, errOut, 0, 1, &err);
     }
     return out;
@@ -353,49 +366,53 @@ static int copy_content(int in, int out, off_t size) {
     }
 }
 
-/* The user.* xattrs of in set on out, as java.nio's copy with COPY_ATTRIBUTES does. */
-static int copy_user_xattrs(int in, int out) {
-    ssize_t size = flistxattr(in, NULL, 0);
-    if (size <= 0) {
-        return size < 0 && errno != ENOTSUP ? -errno : 0;
-    }
-    char *list = malloc((size_t) size);
-    if (list == NULL) {
-        return -ENOMEM;
-    }
-    size = flistxattr(in, list, (size_t) size);
-    int result = size < 0 ? (errno == ERANGE ? -EAGAIN : -errno) : 0;
-    for (ssize_t i = 0; result == 0 && i < size; i += (ssize_t) strlen(list + i) + 1) {
-        const char *name = list + i;
-        if (strncmp(name, "user.", 5) != 0) {
-            continue;
-        }
-        ssize_t vsize = fgetxattr(in, name, NULL, 0);
-        if (vsize < 0) {
-            result = errno == ENODATA ? 0 : -errno;
-            continue;
-        }
-        char *value = malloc(vsize > 0 ? (size_t) vsize : 1);
-        if (value == NULL) {
-            result = -ENOMEM;
-            break;
-        }
-        vsize = fgetxattr(in, name, value, (size_t) vsize);
-        if (vsize < 0) {
-            result = errno == ENODATA ? 0 : (errno == ERANGE ? -EAGAIN : -errno);
-        } else if (fsetxattr(out, name, value, (size_t) vsize, 0) != 0) {
-            result = -errno;
-        }
-        free(value);
-    }
-    free(list);
-    return result;
+struct fd_name {
+    int fd;
+    const char *name;
+};
+
+static ssize_t flist_call(const void *ctx, char *buf, size_t size) {
+    return flistxattr(((const struct fd_name *) ctx)->fd, buf, size);
+}
+
+static ssize_t fget_call(const void *ctx, char *buf, size_t size) {
+    const struct fd_name *fn = ctx;
+    return fgetxattr(fn->fd, fn->name, buf, size);
 }
 
 /*
- * copy0: a new regular file dst (never an existing one: EEXIST) with src's content and user xattrs,
- * then the given owner, mode (after the owner: chown clears setuid and setgid) and times. Neither
- * path is followed through a final symlink. On failure dst is removed.
+ * Every xattr of in set on out, as JDK 17's java.nio copy with COPY_ATTRIBUTES does: all names (so
+ * security.capability too), and a name that cannot be read or set (a file system that refuses
+ * user.*, a trusted.* name without the privilege) is skipped, not a failed copy.
+ */
+static void copy_xattrs(int in, int out) {
+    struct fd_name src = {in, NULL};
+    size_t size = 0;
+    int err = 0;
+    char *list = read_sized(flist_call, &src, &size, &err);
+    if (list == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < size; i += strnlen(list + i, size - i) + 1) {
+        if (strnlen(list + i, size - i) == size - i) {
+            break; /* not NUL-terminated: not a name */
+        }
+        src.name = list + i;
+        size_t len = 0;
+        char *value = read_sized(fget_call, &src, &len, &err);
+        if (value != NULL) {
+            fsetxattr(out, src.name, value, len, 0);
+            free(value);
+        }
+    }
+    free(list);
+}
+
+/*
+ * copy0: a new regular file dst (never an existing one: EEXIST) with src's content, then the given
+ * owner, src's xattrs (after the owner: chown clears security.capability), the given mode (after the
+ * owner: chown clears setuid and setgid) and times. Neither path is followed through a final symlink.
+ * On failure dst is removed.
  */
 JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jclass cls, jbyteArray src,
         jbyteArray dst, jint uid, jint gid, jint mode, jlong atimeSec, jlong atimeNsec, jlong mtimeSec,
@@ -407,18 +424,10 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jcl
         result = -ENOMEM;
         goto done;
     }
-    in = open(s, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (in < 0) {
-        result = -errno;
-        goto done;
-    }
     struct stat st;
-    if (fstat(in, &st) != 0) {
-        result = -errno;
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        result = -EINVAL;
+    in = open_regular(s, &st);
+    if (in < 0) {
+        result = in;
         goto done;
     }
     out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -427,11 +436,11 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jcl
         goto done;
     }
     result = copy_content(in, out, st.st_size);
-    if (result == 0) {
-        result = copy_user_xattrs(in, out);
-    }
     if (result == 0 && fchown(out, (uid_t) uid, (gid_t) gid) != 0) {
         result = -errno;
+    }
+    if (result == 0) {
+        copy_xattrs(in, out);
     }
     if (result == 0 && fchmod(out, (mode_t) (mode & 07777)) != 0) {
         result = -errno;

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include "native_util.h"
 
 /* From <linux/fs.h>, which clashes with <sys/mount.h> on some C libraries. The kernel reads and
  * writes an int whatever the macros' declared type says. */
@@ -25,22 +26,6 @@
 #ifndef FS_TOPDIR_FL
 #define FS_TOPDIR_FL 0x00020000
 #endif
-
-/* A NUL-terminated copy of a byte array (NULL for NULL); *failed is set when memory ran out. */
-static char *cstring(JNIEnv *env, jbyteArray bytes, int *failed) {
-    if (bytes == NULL) {
-        return NULL;
-    }
-    jsize n = (*env)->GetArrayLength(env, bytes);
-    char *s = malloc((size_t) n + 1);
-    if (s == NULL) {
-        *failed = 1;
-        return NULL;
-    }
-    (*env)->GetByteArrayRegion(env, bytes, 0, n, (jbyte *) s);
-    s[n] = '\0';
-    return s;
-}
 
 JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_mount0(JNIEnv *env, jclass cls, jbyteArray source,
         jbyteArray target, jbyteArray type, jlong flags, jbyteArray data) {
@@ -76,50 +61,31 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_Syscalls_umount0(JNIEnv *env, jcla
     return result;
 }
 
-/* The result of a size-probing xattr call as a Java byte array; NULL with *err set on failure. */
-static jbyteArray probed(JNIEnv *env, ssize_t (*call)(const char *, const char *, char *, size_t),
-        const char *path, const char *name, int *err) {
-    for (int attempt = 0; attempt < 8; attempt++) {
-        ssize_t size = call(path, name, NULL, 0);
-        if (size < 0) {
-            *err = errno;
-            return NULL;
-        }
-        char *buf = malloc(size > 0 ? (size_t) size : 1);
-        if (buf == NULL) {
-            *err = ENOMEM;
-            return NULL;
-        }
-        ssize_t got = call(path, name, buf, (size_t) size);
-        if (got < 0) {
-            int e = errno;
-            free(buf);
-            if (e == ERANGE) {
-                continue; /* it grew between the two calls */
-            }
-            *err = e;
-            return NULL;
-        }
-        jbyteArray out = (*env)->NewByteArray(env, (jsize) got);
-        if (out != NULL) {
-            (*env)->SetByteArrayRegion(env, out, 0, (jsize) got, (const jbyte *) buf);
-        } else {
-            *err = ENOMEM;
-        }
-        free(buf);
-        return out;
+struct path_name {
+    const char *path;
+    const char *name;
+};
+
+static ssize_t list_call(const void *ctx, char *buf, size_t size) {
+    return llistxattr(((const struct path_name *) ctx)->path, buf, size);
+}
+
+static ssize_t get_call(const void *ctx, char *buf, size_t size) {
+    const struct path_name *pn = ctx;
+    return lgetxattr(pn->path, pn->name, buf, size);
+}
+
+/* The whole result of an xattr call as a Java byte array; NULL with *err set on failure. */
+static jbyteArray probed(JNIEnv *env, sized_call call, const char *path, const char *name, int *err) {
+    struct path_name pn = {path, name};
+    size_t len = 0;
+    char *buf = read_sized(call, &pn, &len, err);
+    if (buf == NULL) {
+        return NULL;
     }
-    *err = ERANGE;
-    return NULL;
-}
-
-static ssize_t list_call(const char *path, const char *unused, char *buf, size_t size) {
-    (void) unused;
-    return llistxattr(path, buf, size);
-}
-
-static ssize_t get_call(const char *path, const char *name, char *buf, size_t size) {
-    return lgetxattr(path, name, buf, size);
+    jbyteArray out = java_bytes(env, buf, len, err);
+    free(buf);
+    return out;
 }
 
 /* The names of a file's xattrs, each NUL-terminated; errno[0] set and NULL returned on failure. */
@@ -134,7 +100,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_Syscalls_list0(JNIEnv *env, 
         out = probed(env, list_call, p, NULL, &err);
     }
     free(p);
-    if (out == NULL) {
+    if (out == NULL && !(*env)->ExceptionCheck(env)) {
         jint e = err;
         (*env)->SetIntArrayRegion(env, errOut, 0, 1, &e);
     }
@@ -154,7 +120,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_slipway_layer_Syscalls_get0(JNIEnv *env, j
     }
     free(p);
     free(n);
-    if (out == NULL) {
+    if (out == NULL && !(*env)->ExceptionCheck(env)) {
         jint e = err;
         (*env)->SetIntArrayRegion(env, errOut, 0, 1, &e);
     }

@@ -8,6 +8,7 @@ import dev.slipway.dockerfile.GoGlob;
 import dev.slipway.dockerfile.Instruction.SourceContent;
 import dev.slipway.image.Digest;
 import dev.slipway.layer.NativeFiles;
+import dev.slipway.layer.Syscalls;
 import dev.slipway.store.StatMemo;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,6 +72,7 @@ public final class FileCopier {
     private static final int PARALLEL_FILES = 64;
     /** What {@link Run#applyMeta} compares before changing anything. */
     private static final String META = "unix:mode,uid,gid,lastModifiedTime,lastAccessTime";
+    private static final String SECURITY_CAPABILITY = "security.capability";
     /** Files up to this size are hashed from one native read. */
     private static final int SMALL_FILE = 1 << 20;
 
@@ -561,9 +563,9 @@ public final class FileCopier {
 
         /**
          * A regular file is written straight to its target when nothing is there (the common case:
-         * a COPY into a fresh snapshot), else next to it and renamed over it. The copy takes the
-         * source's owner, mode, times (to the microsecond) and user xattrs through its open file;
-         * {@link #applyMeta} then changes only what still differs from what the COPY asks for.
+         * a COPY into a fresh snapshot), else next to it and renamed over it. The native copy gives
+         * it the owner, mode and times the COPY asks for and the source's xattrs through its open
+         * file; java.nio's copies the source's, and {@link #applyMeta} then changes what differs.
          */
         private void copyFile(Path src, Path target, Attrs a) throws IOException {
             try {
@@ -635,6 +637,10 @@ public final class FileCopier {
         private void applyMeta(Path target, Attrs a, boolean symlink) throws IOException {
             Map<String, Object> now = Files.readAttributes(target, META, NOFOLLOW);
             Owner want = wantedOwner(a);
+            boolean chown = (int) now.get("uid") != want.uid() || (int) now.get("gid") != want.gid();
+            // chown clears a file capability; the native copy sets the xattrs after the owner and keeps it.
+            byte[] capability = chown && (a.mode() & S_IFMT) == S_IFREG && Syscalls.available()
+                    ? Syscalls.getXattr(target, SECURITY_CAPABILITY) : null;
             boolean chowned = false;
             if ((int) now.get("uid") != want.uid()) {
                 Files.setAttribute(target, "unix:uid", want.uid(), NOFOLLOW);
@@ -643,6 +649,9 @@ public final class FileCopier {
             if ((int) now.get("gid") != want.gid()) {
                 Files.setAttribute(target, "unix:gid", want.gid(), NOFOLLOW);
                 chowned = true;
+            }
+            if (capability != null) {
+                Syscalls.setXattr(target, SECURITY_CAPABILITY, capability);
             }
             if (!symlink) {
                 int perm = wantedPerm(a);

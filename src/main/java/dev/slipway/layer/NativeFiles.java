@@ -2,11 +2,9 @@ package dev.slipway.layer;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.nio.file.attribute.FileTime;
@@ -18,19 +16,15 @@ import java.util.List;
 /**
  * The per-file work of COPY steps and layer commits in one native call each (from
  * {@code src/main/c/files.c}, in the library {@link Syscalls} loads): a directory listed with every
- * entry's lstat, a small file read whole, a file copied with owner, mode, times and user xattrs.
+ * entry's lstat, a small file read whole, a file copied with owner, mode, times and xattrs.
  * Through java.nio each is a dozen calls that allocate and, in a build of a few seconds, mostly run
  * in the interpreter; with thousands of small files that was most of a COPY's CPU time. When the
  * library is not loaded {@link #available()} is false and callers use java.nio as before.
  */
 public final class NativeFiles {
-    private static final int ENOENT = 2;
-    private static final int EEXIST = 17;
-    private static final int EFBIG = 27;
     private static final int FIELDS = 15;
     /** The size up to which a layer's file is read whole by {@link ContentSource#ofPath}. */
     static final int WHOLE_READ = 256 << 10;
-    private static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
     private static final boolean AVAILABLE = probe();
 
     private NativeFiles() {
@@ -92,9 +86,9 @@ public final class NativeFiles {
     /** lstat(2) of {@code path}. */
     public static Stat lstat(Path path) throws IOException {
         int[] err = new int[1];
-        long[] f = stat0(bytes(path), err);
+        long[] f = stat0(Syscalls.bytes(path), err);
         if (f == null) {
-            throw failure("lstat", path, err[0]);
+            throw Syscalls.failure("lstat", path, err[0]);
         }
         return Stat.of(f, 0);
     }
@@ -108,11 +102,11 @@ public final class NativeFiles {
     public static List<Entry> list(Path dir, boolean xattrs) throws IOException {
         int[] err = new int[1];
         byte[][] names = new byte[1][];
-        long[] f = scan0(bytes(dir), xattrs, names, err);
+        long[] f = scan0(Syscalls.bytes(dir), xattrs, names, err);
         if (f == null) {
-            throw failure("scandir", dir, err[0]);
+            throw Syscalls.failure("scandir", dir, err[0]);
         }
-        var decoder = JNU.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        var decoder = Syscalls.JNU.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         List<Entry> out = new ArrayList<>(f.length / FIELDS);
         byte[] raw = names[0];
@@ -135,7 +129,7 @@ public final class NativeFiles {
                 } catch (CharacterCodingException e) {
                     return null;
                 }
-                if (!Arrays.equals(name.getBytes(JNU), Arrays.copyOfRange(raw, start, end))) {
+                if (!Arrays.equals(name.getBytes(Syscalls.JNU), Arrays.copyOfRange(raw, start, end))) {
                     return null;
                 }
             }
@@ -151,42 +145,30 @@ public final class NativeFiles {
      */
     public static byte[] readSmall(Path path, int max) throws IOException {
         int[] err = new int[1];
-        byte[] b = read0(bytes(path), max, err);
+        byte[] b = read0(Syscalls.bytes(path), max, err);
         if (b == null) {
-            if (err[0] == EFBIG) {
+            if (err[0] == Syscalls.EFBIG) {
                 return null;
             }
-            throw failure("read", path, err[0]);
+            throw Syscalls.failure("read", path, err[0]);
         }
         return b;
     }
 
     /**
      * Creates {@code target} (which must not exist: {@link FileAlreadyExistsException}) with the
-     * content and user xattrs of {@code source}, then the owner, mode (permission bits) and times
-     * given. Neither path is followed through a final symlink; on failure no target is left.
+     * content and xattrs of {@code source} (each that can be set: as java.nio's copy), and the owner,
+     * mode (permission bits) and times given. Neither path is followed through a final symlink; on failure no target is left.
      */
     public static void copy(Path source, Path target, int uid, int gid, int mode, FileTime atime, FileTime mtime)
             throws IOException {
         Instant a = atime.toInstant();
         Instant m = mtime.toInstant();
-        int r = copy0(bytes(source), bytes(target), uid, gid, mode, a.getEpochSecond(), a.getNano(),
+        int r = copy0(Syscalls.bytes(source), Syscalls.bytes(target), uid, gid, mode, a.getEpochSecond(), a.getNano(),
                 m.getEpochSecond(), m.getNano());
         if (r != 0) {
-            throw failure("copy to", target, -r);
+            throw Syscalls.failure("copy to", target, -r);
         }
-    }
-
-    private static IOException failure(String call, Path path, int errno) {
-        return switch (errno) {
-            case ENOENT -> new NoSuchFileException(path.toString());
-            case EEXIST -> new FileAlreadyExistsException(path.toString());
-            default -> new Syscalls.Failure(call, path, errno);
-        };
-    }
-
-    private static byte[] bytes(Path p) {
-        return p.toString().getBytes(JNU);
     }
 
     private static native int probe0();

@@ -1,13 +1,18 @@
 package dev.slipway.layer;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -26,12 +31,15 @@ public final class Syscalls {
     public static final int MNT_DETACH = 2;
     /** errno of a mount option the kernel does not know. */
     public static final int EINVAL = 22;
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int EFBIG = 27;
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int ENOTSUP = 95;
 
     /** How file names are encoded for the kernel: as every java.nio call sends them. */
-    private static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+    static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
     private static final boolean AVAILABLE = load();
 
     private Syscalls() {
@@ -137,14 +145,45 @@ public final class Syscalls {
         return r == 1;
     }
 
-    private static byte[] bytes(Path p) {
-        return bytes(p.toString());
+    /**
+     * The exact bytes of {@code p}'s name. A name the platform encoding cannot decode shows as U+FFFD
+     * in {@link Path#toString} (with no LANG, JDK 17 decodes as ASCII: every non-ASCII name), and
+     * those bytes would name another file; the path's URI keeps every byte, percent-escaped.
+     */
+    static byte[] bytes(Path p) {
+        String s = p.toString();
+        return s.indexOf('\uFFFD') < 0 ? s.getBytes(JNU) : exactBytes(p);
+    }
+
+    private static byte[] exactBytes(Path p) {
+        String raw = p.toAbsolutePath().toUri().getRawPath();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                out.write(HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                i += 2;
+            } else {
+                out.write(c);
+            }
+        }
+        byte[] b = out.toByteArray();
+        // The URI of a directory ends with '/', which would follow a final symlink.
+        return b.length > 1 && b[b.length - 1] == '/' ? Arrays.copyOf(b, b.length - 1) : b;
     }
 
     private static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(JNU);
     }
 
+    /** A failed call as java.nio reports it: a missing or existing file by its own exception. */
+    static IOException failure(String call, Path path, int errno) {
+        return switch (errno) {
+            case ENOENT -> new NoSuchFileException(path.toString());
+            case EEXIST -> new FileAlreadyExistsException(path.toString());
+            default -> new Failure(call, path, errno);
+        };
+    }
 
     private static String describe(int errno) {
         return switch (errno) {

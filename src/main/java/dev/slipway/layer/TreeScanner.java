@@ -121,29 +121,34 @@ public final class TreeScanner {
     /**
      * Adds everything under {@code dir} ({@code dirRel} below the root): one native call per
      * directory where {@link NativeFiles} is available, else one lstat per entry (a file-tree
-     * walker takes two).
+     * walker takes two). A directory with a name a String cannot keep is walked, with all below it,
+     * through java.nio, whose paths keep the bytes of such names.
      */
     private static void walk(Path root, Path dir, String dirRel, List<Scanned> found) throws IOException {
         List<NativeFiles.Entry> listed = NativeFiles.available() ? NativeFiles.list(dir, false) : null;
-        if (listed != null) {
-            for (NativeFiles.Entry e : listed) {
-                NativeFiles.Stat a = e.stat();
-                Path p = dir.resolve(e.name());
-                String rel = dirRel.isEmpty() ? e.name() : dirRel + "/" + e.name();
-                found.add(new Scanned(p, rel, a.mode(), a.uid() & 0xffffffffL, a.gid() & 0xffffffffL, a.size(),
-                        a.mtimeSeconds(), a.dev(), a.ino(), a.rdev(), a.nlink()));
-                if (a.type() == S_IFDIR) {
-                    walk(root, p, rel, found);
-                }
-            }
+        if (listed == null) {
+            walkNio(root, dir, found);
             return;
         }
+        for (NativeFiles.Entry e : listed) {
+            NativeFiles.Stat a = e.stat();
+            Path p = dir.resolve(e.name());
+            String rel = dirRel.isEmpty() ? e.name() : dirRel + "/" + e.name();
+            found.add(new Scanned(p, rel, a.mode(), a.uid() & 0xffffffffL, a.gid() & 0xffffffffL, a.size(),
+                    a.mtimeSeconds(), a.dev(), a.ino(), a.rdev(), a.nlink()));
+            if (a.type() == S_IFDIR) {
+                walk(root, p, rel, found);
+            }
+        }
+    }
+
+    private static void walkNio(Path root, Path dir, List<Scanned> found) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 Scanned s = read(root, p);
                 found.add(s);
                 if ((s.mode & S_IFMT) == S_IFDIR) {
-                    walk(root, p, s.rel, found);
+                    walkNio(root, p, found);
                 }
             }
         }

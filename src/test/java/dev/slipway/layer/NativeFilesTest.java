@@ -2,6 +2,7 @@ package dev.slipway.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,23 +27,14 @@ class NativeFilesTest {
     @TempDir
     Path tmp;
 
-    private static boolean compilerOnPath() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "cc"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void availableWhereverTheLibraryIs() {
-        assertThat(NativeFiles.available()).isEqualTo(compilerOnPath() && Syscalls.available());
+        assertThat(NativeFiles.available()).isEqualTo(NativeLibrary.compilerOnPath() && Syscalls.available());
     }
 
     @Test
     void aListingGivesEveryEntryWithWhatLstatSays() throws IOException {
-        if (!NativeFiles.available()) {
+        if (!NativeLibrary.nativeFiles()) {
             return;
         }
         Path dir = Files.createDirectories(tmp.resolve("d"));
@@ -89,7 +82,7 @@ class NativeFilesTest {
 
     @Test
     void aCopyHasTheContentUserXattrsAndExactlyTheOwnerModeAndTimesAsked() throws IOException {
-        if (!NativeFiles.available()) {
+        if (!NativeLibrary.nativeFiles()) {
             return;
         }
         byte[] content = new byte[300_000];
@@ -118,7 +111,7 @@ class NativeFilesTest {
 
     @Test
     void aCopyNeverReplacesNorFollowsAndLeavesNothingWhenItFails() throws IOException {
-        if (!NativeFiles.available()) {
+        if (!NativeLibrary.nativeFiles()) {
             return;
         }
         Path src = Files.writeString(tmp.resolve("src"), "new");
@@ -147,7 +140,7 @@ class NativeFilesTest {
 
     @Test
     void aSmallFileIsReadWholeAndALargerOneIsLeftToStreams() throws IOException {
-        if (!NativeFiles.available()) {
+        if (!NativeLibrary.nativeFiles()) {
             return;
         }
         Path f = Files.writeString(tmp.resolve("f"), "0123456789");
@@ -158,5 +151,27 @@ class NativeFilesTest {
         Files.createSymbolicLink(link, f);
         assertThatThrownBy(() -> NativeFiles.readSmall(link, 100)).isInstanceOf(Syscalls.Failure.class);
         assertThatThrownBy(() -> NativeFiles.readSmall(tmp, 100)).isInstanceOf(Syscalls.Failure.class);
+    }
+
+    /**
+     * A FIFO where a regular file was listed (replaced between the listing and the open) is refused,
+     * not waited on: a plain open of a FIFO blocks until a writer comes.
+     */
+    @Test
+    void aFifoInPlaceOfAFileIsRefusedWithoutBlocking() throws Exception {
+        if (!NativeLibrary.nativeFiles()) {
+            return;
+        }
+        Path fifo = tmp.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertThat(mkfifo.waitFor()).isZero();
+        FileTime t = FileTime.from(Instant.ofEpochSecond(1_500_000_000L));
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            assertThatThrownBy(() -> NativeFiles.readSmall(fifo, 1024)).isInstanceOf(Syscalls.Failure.class)
+                    .hasMessageContaining("invalid argument");
+            assertThatThrownBy(() -> NativeFiles.copy(fifo, tmp.resolve("copy"), 0, 0, 0644, t, t))
+                    .isInstanceOf(Syscalls.Failure.class).hasMessageContaining("invalid argument");
+        });
+        assertThat(tmp.resolve("copy")).doesNotExist();
     }
 }

@@ -15,18 +15,9 @@ class SyscallsTest {
     @TempDir
     Path tmp;
 
-    private static boolean compilerOnPath() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "cc"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Test
     void theLibraryIsBuiltAndLoadedWhereverACompilerIs() throws IOException {
-        if (!compilerOnPath()) {
+        if (!NativeLibrary.compilerOnPath()) {
             // build.sh skipped it: everything must go through the host tools.
             assertThat(Syscalls.available()).isFalse();
             return;
@@ -48,7 +39,7 @@ class SyscallsTest {
     @Test
     void aLargeValueComesBackWhole() throws IOException {
         if (!Syscalls.available()) {
-            assertThat(compilerOnPath()).isFalse();
+            assertThat(NativeLibrary.compilerOnPath()).isFalse();
             return;
         }
         Path f = Files.writeString(tmp.resolve("f"), "x");
@@ -63,7 +54,7 @@ class SyscallsTest {
     @Test
     void theTopDirFlagIsRefusedWhereThereIsNoDirectory() throws IOException {
         if (!Syscalls.available()) {
-            assertThat(compilerOnPath()).isFalse();
+            assertThat(NativeLibrary.compilerOnPath()).isFalse();
             return;
         }
         Path f = Files.writeString(tmp.resolve("f"), "x");

@@ -59,6 +59,33 @@ class TreeScannerTest {
         }
     }
 
+    /**
+     * A directory named with a byte no String keeps (\377; under LANG=C, where the JVM decodes names
+     * as ASCII, any non-ASCII byte): its files are read through their own names, not through the
+     * String's U+FFFD. A sibling literally named with U+FFFD is not part of this test: java.nio's
+     * names for the two are the same String, and the layer refuses the duplicate path either way.
+     */
+    @Test
+    void aDirectoryNamedWithUndecodableBytesIsReadThroughItsOwnName(@TempDir Path dir) throws Exception {
+        run("sh", "-c", "mkdir -p \"$1/up/$(printf 'd\\377')\" && printf raw > \"$1/up/$(printf 'd\\377')/f\"",
+                "sh", dir.toString());
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        new LayerWriter(OptionalLong.empty()).write(TreeScanner.scanDirectory(dir), tar);
+        List<String> names = new java.util.ArrayList<>();
+        List<String> contents = new java.util.ArrayList<>();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.io.ByteArrayInputStream(tar.toByteArray()))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+                if (e.getName().endsWith("/f")) {
+                    contents.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(contents).containsExactly("raw");
+        assertThat(names).hasSize(3).allMatch(n -> n.startsWith("up"));
+    }
+
     static LayerEntry find(List<LayerEntry> entries, String path) {
         return entries.stream().filter(e -> e.path().equals(path)).findFirst().orElseThrow(() -> new AssertionError("no " + path));
     }

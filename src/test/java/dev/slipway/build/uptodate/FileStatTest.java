@@ -3,6 +3,7 @@ package dev.slipway.build.uptodate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.layer.NativeFiles;
+import dev.slipway.layer.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class FileStatTest {
 
     @Test
     void aNativeListingGivesTheStatsJavaNioReads() throws IOException {
-        if (!NativeFiles.available()) {
+        if (!NativeLibrary.nativeFiles()) {
             return;
         }
         Path f = Files.writeString(tmp.resolve("file"), "content");
