@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "analyze", description = "Show where an image's bytes went: layers, wasted space, efficiency "
+@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Show where an image's bytes went: layers, wasted space, efficiency "
         + "(dive's figures and corrected ones); --ci gates on dive's rules, --interactive browses layers.")
 public final class AnalyzeCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -35,7 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "build", description = "Build an image from a Dockerfile.")
+@Command(name = "build", mixinStandardHelpOptions = true, description = "Build an image from a Dockerfile.")
 public final class BuildCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compare", description = "Compare images: size, layers, files, wasted bytes and the "
+@Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare images: size, layers, files, wasted bytes and the "
         + "difference in size from the first image.")
 public final class CompareCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "db", description = "Manage the offline vulnerability database.",
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Manage the offline vulnerability database.",
         subcommands = {DbCommand.Update.class})
 public final class DbCommand implements Runnable {
     @CommandLine.ParentCommand
@@ -27,7 +27,7 @@ public final class DbCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "update", description = "Download OSV advisory archives (one all.zip per ecosystem) into ROOT/osv.")
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Download OSV advisory archives (one all.zip per ecosystem) into ROOT/osv.")
     static final class Update implements Callable<Integer> {
         @CommandLine.ParentCommand
         DbCommand db;

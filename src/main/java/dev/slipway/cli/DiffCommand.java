@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "diff", description = "List the files added, removed and changed between two images, with sizes.")
+@Command(name = "diff", mixinStandardHelpOptions = true, description = "List the files added, removed and changed between two images, with sizes.")
 public final class DiffCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

@@ -9,7 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "export-oci", description = "Write an image as an OCI image layout directory "
+@Command(name = "export-oci", mixinStandardHelpOptions = true, description = "Write an image as an OCI image layout directory "
         + "(same as save --format oci-dir -o DIR IMAGE).")
 public final class ExportOciCommand implements Runnable {
     @CommandLine.ParentCommand

@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "history", description = "Show the history of an image.")
+@Command(name = "history", mixinStandardHelpOptions = true, description = "Show the history of an image.")
 public final class HistoryCommand implements Callable<Integer> {
     private static final Instant Y2K = Instant.parse("2000-01-01T00:00:00Z");
 

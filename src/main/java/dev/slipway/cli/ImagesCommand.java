@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "images", description = "List images.")
+@Command(name = "images", mixinStandardHelpOptions = true, description = "List images.")
 public final class ImagesCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "import", description = "Import the contents from a tarball to create a filesystem image.")
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Import the contents from a tarball to create a filesystem image.")
 public final class ImportCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

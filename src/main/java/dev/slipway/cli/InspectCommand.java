@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", description = "Display detailed information on one or more images.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Display detailed information on one or more images.")
 public final class InspectCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "load", description = "Load images from a docker-archive or OCI image layout "
+@Command(name = "load", mixinStandardHelpOptions = true, description = "Load images from a docker-archive or OCI image layout "
         + "(tar, compressed tar or directory), from STDIN by default.")
 public final class LoadCommand implements Runnable {
     @CommandLine.ParentCommand

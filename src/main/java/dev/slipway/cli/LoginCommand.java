@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "login", description = "Check credentials against a registry and save them in Docker's config.json.")
+@Command(name = "login", mixinStandardHelpOptions = true, description = "Check credentials against a registry and save them in Docker's config.json.")
 public final class LoginCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

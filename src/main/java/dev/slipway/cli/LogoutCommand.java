@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "logout", description = "Remove a registry's credentials from Docker's config.json.")
+@Command(name = "logout", mixinStandardHelpOptions = true, description = "Remove a registry's credentials from Docker's config.json.")
 public final class LogoutCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

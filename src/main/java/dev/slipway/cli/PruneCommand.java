@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "prune", description = "Remove blobs, unpacked layers and leftovers that no tag or cache record uses. "
+@Command(name = "prune", mixinStandardHelpOptions = true, description = "Remove blobs, unpacked layers and leftovers that no tag or cache record uses. "
         + "The build cache is kept unless --cache is given.")
 public final class PruneCommand implements Callable<Integer> {
     @CommandLine.ParentCommand

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "pull", description = "Download an image from a registry into the store.")
+@Command(name = "pull", mixinStandardHelpOptions = true, description = "Download an image from a registry into the store.")
 public final class PullCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

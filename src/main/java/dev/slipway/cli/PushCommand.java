@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "push", description = "Upload an image from the store to a registry.")
+@Command(name = "push", mixinStandardHelpOptions = true, description = "Upload an image from the store to a registry.")
 public final class PushCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rmi", description = "Remove one or more images.")
+@Command(name = "rmi", mixinStandardHelpOptions = true, description = "Remove one or more images.")
 public final class RmiCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

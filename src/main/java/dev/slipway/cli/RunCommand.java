@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Run a command in a new container of an image; its writes are discarded.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a command in a new container of an image; its writes are discarded.")
 public final class RunCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

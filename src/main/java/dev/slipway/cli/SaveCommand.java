@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default).")
+@Command(name = "save", mixinStandardHelpOptions = true, description = "Save one or more images to a tar archive (streamed to STDOUT by default).")
 public final class SaveCommand implements Runnable {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

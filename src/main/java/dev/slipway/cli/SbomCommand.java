@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "sbom", description = "Write a software bill of materials (CycloneDX 1.5 or SPDX 2.3 JSON) for an image.")
+@Command(name = "sbom", mixinStandardHelpOptions = true, description = "Write a software bill of materials (CycloneDX 1.5 or SPDX 2.3 JSON) for an image.")
 public final class SbomCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

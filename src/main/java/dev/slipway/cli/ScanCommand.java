@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "scan", description = "List the known vulnerabilities of an image's packages (OSV advisories, offline).")
+@Command(name = "scan", mixinStandardHelpOptions = true, description = "List the known vulnerabilities of an image's packages (OSV advisories, offline).")
 public final class ScanCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

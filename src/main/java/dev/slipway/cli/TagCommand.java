@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tag", description = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.")
+@Command(name = "tag", mixinStandardHelpOptions = true, description = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE.")
 public final class TagCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     SlipwayCommand parent;

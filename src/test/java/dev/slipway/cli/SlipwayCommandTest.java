@@ -28,6 +28,21 @@ class SlipwayCommandTest {
     }
 
     @Test
+    void everyCommandPrintsItsHelpWithDashDashHelpAsDockerCommandsDo() {
+        SlipwayCommand.COMMANDS.keySet().forEach(name -> {
+            for (String flag : new String[] {"--help", "-h"}) {
+                CliRun r = run(name, flag);
+                assertThat(r.exit()).as(name + " " + flag + ": " + r.err()).isZero();
+                assertThat(r.out()).as(name + " " + flag).contains("Usage: slipway " + name + " ");
+                assertThat(r.err()).as(name + " " + flag).isEmpty();
+            }
+        });
+        CliRun sub = run("db", "update", "--help");
+        assertThat(sub.exit()).as(sub.err()).isZero();
+        assertThat(sub.out()).contains("Usage: slipway db update ");
+    }
+
+    @Test
     void unknownCommandIsAUsageErrorWithoutStackTrace() {
         CliRun r = run("frobnicate");
         assertThat(r.exit()).isEqualTo(2);
