@@ -3,16 +3,22 @@ package dev.slipway.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +41,9 @@ import picocli.CommandLine.Range;
  * programmatic API, binding each option to its field. A command the model cannot describe (nested
  * subcommands, argument groups, a mixin with injected specs, custom converters) is left out and
  * built from its annotations, as is every command when the resource is missing or does not match
- * the classes (a field added since it was written).
+ * the classes: each model records a CRC-32 of the class files it was made from (the command, its
+ * superclasses and mixins, SlipwayCommand), so a class compiled again without the models being
+ * written (an IDE's build, {@code mvn compile}) is read from its annotations.
  */
 final class CommandModels {
     /** Where the models are, beside this class: one file per command, {@code NAME.properties}. */
@@ -62,6 +70,12 @@ final class CommandModels {
         }
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
+        // A command that can no longer be described must not keep the model of its old self.
+        try (Stream<Path> old = Files.list(dir)) {
+            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".properties")).toList()) {
+                Files.delete(p);
+            }
+        }
         for (Map.Entry<String, Properties> model : describeAll().entrySet()) {
             StringWriter text = new StringWriter();
             // Sorted, without Properties.store's date line, so the same classes give the same files.
@@ -116,13 +130,9 @@ final class CommandModels {
         });
     }
 
+    /** Models given by the caller: how the tests check a model that does not match its classes. */
     static CommandModels of(Map<String, Properties> models) {
         return new CommandModels(models::get);
-    }
-
-    /** Whether the command has a model. */
-    boolean has(String name) {
-        return source.apply(name) != null;
     }
 
     private boolean read(String name) {
@@ -173,8 +183,7 @@ final class CommandModels {
 
     private CommandSpec build(String name, Object command) throws ReflectiveOperationException {
         Class<?> type = command.getClass();
-        if (!type.getName().equals(models.getProperty(name + ".class"))
-                || type.getDeclaredFields().length != Integer.parseInt(models.getProperty(name + ".fields"))) {
+        if (!type.getName().equals(models.getProperty(name + ".class")) || !unchanged(models.getProperty(name + ".crc"))) {
             return null;
         }
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
@@ -379,17 +388,47 @@ final class CommandModels {
         return joined.isEmpty() ? new String[0] : joined.split(SEPARATOR, -1);
     }
 
+    /** Whether each class file of "CLASS=CRC" lines still has that CRC-32. */
+    static boolean unchanged(String recorded) {
+        if (recorded == null || recorded.isEmpty()) {
+            return false;
+        }
+        for (String entry : strings(recorded)) {
+            int eq = entry.indexOf('=');
+            if (eq < 0 || !entry.substring(eq + 1).equals(Long.toString(crc(entry.substring(0, eq))))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The CRC-32 of the class's class file, -1 when it cannot be read. */
+    private static long crc(String className) {
+        try (InputStream in = CommandModels.class.getClassLoader().getResourceAsStream(className.replace('.', '/') + ".class")) {
+            if (in == null) {
+                return -1;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(in.readAllBytes());
+            return crc.getValue();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
 
     // ---- writing: what picocli built from the annotations ----
 
     /** Adds the command's model to {@code out}; false (and nothing usable) when it cannot be described. */
-    private static boolean describe(Properties out, String name, CommandSpec spec) {
+    static boolean describe(Properties out, String name, CommandSpec spec) {
         Class<?> type = spec.userObject().getClass();
-        if (!spec.subcommands().isEmpty() || !spec.argGroups().isEmpty() || !spec.unmatchedArgsBindings().isEmpty()) {
+        if (!spec.subcommands().isEmpty() || !spec.argGroups().isEmpty() || !spec.unmatchedArgsBindings().isEmpty()
+                || !defaultSettings(spec) || interpolated(type.getAnnotation(CommandLine.Command.class))) {
             return false;
         }
         out.setProperty(name + ".class", type.getName());
-        out.setProperty(name + ".fields", Integer.toString(type.getDeclaredFields().length));
+        List<Class<?>> sources = new ArrayList<>();
+        sources.add(type);
         out.setProperty(name + ".description", join(spec.usageMessage().description()));
         out.setProperty(name + ".version", spec.versionProvider() == null ? "" : spec.versionProvider().getClass().getName());
         String specField = "";
@@ -399,10 +438,24 @@ final class CommandModels {
                 specField = f.getName();
             } else if (f.isAnnotationPresent(CommandLine.ParentCommand.class)) {
                 parentField = f.getName();
-            } else if (f.isAnnotationPresent(CommandLine.Mixin.class) && !simpleMixin(f.getType())) {
-                return false;
+            } else if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
+                if (!simpleMixin(f.getType())) {
+                    return false;
+                }
+                sources.add(f.getType());
             }
         }
+        StringBuilder crcs = new StringBuilder();
+        for (Class<?> source : sources) {
+            for (Class<?> c = source; c != null && c != Object.class; c = c.getSuperclass()) {
+                long crc = crc(c.getName());
+                if (crc < 0) {
+                    return false;
+                }
+                crcs.append(crcs.length() == 0 ? "" : SEPARATOR).append(c.getName()).append('=').append(crc);
+            }
+        }
+        out.setProperty(name + ".crc", crcs.toString());
         out.setProperty(name + ".spec", specField);
         out.setProperty(name + ".parent", parentField);
         List<ArgSpec> args = spec.args();
@@ -413,6 +466,76 @@ final class CommandModels {
             }
         }
         return true;
+    }
+
+    /** Settings of a command that its model does not carry. */
+    private static final Set<String> CARRIED = Set.of("name", "qualifiedName", "description", "mixinStandardHelpOptions",
+            "mixins", "mixinAnnotatedElements", "optionsMap", "posixOptionsMap", "negatedOptionsMap", "version", "toString", "hashCode",
+            "sectionMap", "sectionKeys");
+
+    /** Whether the command's settings that the model does not carry are picocli's defaults. */
+    private static boolean defaultSettings(CommandSpec spec) {
+        CommandSpec plain = CommandSpec.create();
+        // The version is carried as its provider's class.
+        return (spec.versionProvider() != null || spec.version().length == 0)
+                && spec.defaultValueProvider() == null && spec.resourceBundle() == null
+                && spec.usageMessage().messages() == null
+                && spec.preprocessor().getClass().getName().equals("picocli.CommandLine$NoOpParameterPreprocessor")
+                && settings(spec).equals(settings(plain))
+                && settings(spec.usageMessage()).equals(settings(plain.usageMessage()))
+                && settings(spec.parser()).equals(settings(plain.parser()));
+    }
+
+    /** The values of the object's getters of plain values. */
+    static Map<String, Object> settings(Object o) {
+        Map<String, Object> values = new TreeMap<>();
+        for (Method m : o.getClass().getMethods()) {
+            Class<?> r = m.getReturnType();
+            if (m.getParameterCount() != 0 || m.getDeclaringClass() != o.getClass() || CARRIED.contains(m.getName())
+                    || !(r.isPrimitive() && r != void.class || r == String.class || r == String[].class || r.isEnum()
+                    || r == Character.class || r == Integer.class || r == Boolean.class || Map.class.isAssignableFrom(r))) {
+                continue;
+            }
+            try {
+                Object v = m.invoke(o);
+                values.put(m.getName(), v instanceof String[] a ? List.of(a) : v);
+            } catch (ReflectiveOperationException e) {
+                values.put(m.getName(), e.toString());
+            }
+        }
+        return values;
+    }
+
+    /** Help-time variables picocli expands when it prints usage, from what the model carries. */
+    private static final String[] HELP_VARIABLES = {"${DEFAULT-VALUE}", "${COMPLETION-CANDIDATES}", "${FALLBACK-VALUE}",
+            "${MAP-FALLBACK-VALUE}"};
+
+    /**
+     * Whether a string of the annotation has a variable picocli expands when it builds the command
+     * (a system property, an environment variable): the model would carry its value at build time.
+     */
+    static boolean interpolated(Annotation annotation) {
+        if (annotation == null) {
+            return false;
+        }
+        for (Method m : annotation.annotationType().getDeclaredMethods()) {
+            Object value;
+            try {
+                value = m.invoke(annotation);
+            } catch (ReflectiveOperationException e) {
+                return true;
+            }
+            String[] texts = value instanceof String one ? new String[] {one} : value instanceof String[] many ? many : new String[0];
+            for (String text : texts) {
+                for (String v : HELP_VARIABLES) {
+                    text = text.replace(v, "");
+                }
+                if (text.contains("${")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean simpleMixin(Class<?> mixin) {
@@ -432,7 +555,16 @@ final class CommandModels {
                 || !arg.preprocessor().getClass().getName().equals("picocli.CommandLine$NoOpParameterPreprocessor")
                 || (arg.completionCandidates() != null && !arg.typeInfo().isEnum()) || arg.inherited()
                 || arg.mapFallbackValue() == null || !UNSPECIFIED.equals(arg.mapFallbackValue())
-                || (arg instanceof OptionSpec o && o.fallbackValue() == null)) {
+                || (arg instanceof OptionSpec o && o.fallbackValue() == null)
+                // picocli prompts for an interactive value; the second parse of a usage error would prompt again.
+                || arg.interactive()) {
+            return false;
+        }
+        // picocli's own help options name themselves with ${picocli.help.name.0:--h}...: a system
+        // property no one sets for Slipway, frozen in the model like the rest of picocli's defaults.
+        if (arg.userObject() instanceof Field f && !f.getDeclaringClass().getName().startsWith("picocli.")
+                && (interpolated(f.getAnnotation(CommandLine.Option.class))
+                || interpolated(f.getAnnotation(CommandLine.Parameters.class)))) {
             return false;
         }
         String path = fieldPath(arg, command);

@@ -3,7 +3,6 @@ package dev.slipway.cli;
 import dev.slipway.build.progress.TransferView;
 import dev.slipway.store.ImageSaver;
 import dev.slipway.store.Store;
-import dev.slipway.store.TransferProgress;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
@@ -28,7 +27,7 @@ public final class ExportOciCommand implements Runnable {
     @Override
     public void run() {
         try (TransferView view = TransferView.barsOnly(spec.commandLine().getErr(), parent.isTerminal(2))) {
-            new ImageSaver(Store.open(parent.rootOption()), view == TransferView.NONE ? TransferProgress.NONE : view).save(List.of(image), ImageSaver.Format.OCI_DIR, dir);
+            new ImageSaver(Store.open(parent.rootOption()), view).save(List.of(image), ImageSaver.Format.OCI_DIR, dir);
         }
     }
 }

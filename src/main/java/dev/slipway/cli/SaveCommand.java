@@ -4,7 +4,6 @@ import dev.slipway.SlipwayException;
 import dev.slipway.build.progress.TransferView;
 import dev.slipway.store.ImageSaver;
 import dev.slipway.store.Store;
-import dev.slipway.store.TransferProgress;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +47,7 @@ public final class SaveCommand implements Runnable {
         }
         // The archive may be stdout, so bars go to stderr, and only when it is a terminal.
         try (TransferView view = TransferView.barsOnly(spec.commandLine().getErr(), parent.isTerminal(2))) {
-            ImageSaver saver = new ImageSaver(Store.open(parent.rootOption()), view == TransferView.NONE ? TransferProgress.NONE : view);
+            ImageSaver saver = new ImageSaver(Store.open(parent.rootOption()), view);
             if (!toStdout) {
                 saver.save(images, f, output);
                 return;

@@ -139,7 +139,7 @@ public final class SlipwayCommand implements Runnable {
      */
     private static CommandLine fromModels(String name, List<Class<?>> commands) {
         CommandModels models = CommandModels.load();
-        CommandLine cl = models == null ? null : models.commandLine(name);
+        CommandLine cl = models.commandLine(name);
         if (cl == null) {
             return null;
         }

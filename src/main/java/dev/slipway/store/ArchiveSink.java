@@ -85,7 +85,8 @@ abstract class ArchiveSink implements Closeable {
 
         private final OutputStream out;
         private final FileChannel file;
-        private long written;
+        /** Bytes of the archive written so far. */
+        private long position;
 
         /** A tar written to {@code out}. */
         Tar(OutputStream out) {
@@ -101,14 +102,14 @@ abstract class ArchiveSink implements Closeable {
         @Override
         protected void write(String name, long size, InputStream content) throws IOException {
             if (!simple(name, size)) {
-                written += viaCommonsCompress(entry(name, TarArchiveEntry.DEFAULT_FILE_MODE, size), content);
+                position += viaCommonsCompress(entry(name, TarArchiveEntry.DEFAULT_FILE_MODE, size), content);
                 return;
             }
             header(name, TarArchiveEntry.DEFAULT_FILE_MODE, size, TarArchiveEntry.LF_NORMAL);
             if (copy(content, out, size) != size) {
                 throw new SlipwayException("internal: " + name + " changed size while being archived");
             }
-            written += size;
+            position += size;
             pad();
         }
 
@@ -130,7 +131,7 @@ abstract class ArchiveSink implements Closeable {
                     copied += n;
                 }
             }
-            written += size;
+            position += size;
             pad();
         }
 
@@ -138,13 +139,14 @@ abstract class ArchiveSink implements Closeable {
         protected void mkdir(String name) throws IOException {
             String dir = name + "/";
             if (!simple(dir, 0)) {
-                written += viaCommonsCompress(entry(dir, TarArchiveEntry.DEFAULT_DIR_MODE, 0), InputStream.nullInputStream());
+                position += viaCommonsCompress(entry(dir, TarArchiveEntry.DEFAULT_DIR_MODE, 0), InputStream.nullInputStream());
                 return;
             }
             header(dir, TarArchiveEntry.DEFAULT_DIR_MODE, 0, TarArchiveEntry.LF_DIR);
         }
 
-        private static boolean simple(String name, long size) {
+        /** Whether the entry's header is formatted here (else by commons-compress). */
+        static boolean simple(String name, long size) {
             if (name.length() >= TarConstants.NAMELEN || size > MAX_OCTAL_SIZE) {
                 return false;
             }
@@ -157,8 +159,13 @@ abstract class ArchiveSink implements Closeable {
             return true;
         }
 
-        /** A POSIX ustar header: owner 0:0, no user or group names, mtime 0. */
         private void header(String name, int mode, long size, byte type) throws IOException {
+            out.write(header(name, mode, size, (int) type));
+            position += RECORD;
+        }
+
+        /** A POSIX ustar header: owner 0:0, no user or group names, mtime 0. */
+        static byte[] header(String name, int mode, long size, int type) {
             byte[] h = new byte[RECORD];
             for (int i = 0; i < name.length(); i++) {
                 h[i] = (byte) name.charAt(i);
@@ -169,7 +176,7 @@ abstract class ArchiveSink implements Closeable {
             octal(h, 124, 12, size);
             octal(h, 136, 12, 0);
             Arrays.fill(h, 148, 156, (byte) ' ');
-            h[156] = type;
+            h[156] = (byte) type;
             System.arraycopy(USTAR, 0, h, 257, USTAR.length);
             octal(h, 329, 8, 0);
             octal(h, 337, 8, 0);
@@ -184,8 +191,7 @@ abstract class ArchiveSink implements Closeable {
             }
             h[154] = 0;
             h[155] = ' ';
-            out.write(h);
-            written += RECORD;
+            return h;
         }
 
         private static final byte[] USTAR = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
@@ -201,10 +207,10 @@ abstract class ArchiveSink implements Closeable {
         }
 
         private void pad() throws IOException {
-            int rest = (int) (written % RECORD);
+            int rest = (int) (position % RECORD);
             if (rest != 0) {
                 out.write(ZEROS, 0, RECORD - rest);
-                written += RECORD - rest;
+                position += RECORD - rest;
             }
         }
 
@@ -251,12 +257,12 @@ abstract class ArchiveSink implements Closeable {
         /** Two zero records end the archive, then zeros up to a whole block. */
         @Override
         void commit() throws IOException {
-            long end = written + 2 * RECORD;
+            long end = position + 2 * RECORD;
             long padded = (end + BLOCK - 1) / BLOCK * BLOCK;
-            for (long left = padded - written; left > 0; left -= RECORD) {
+            for (long left = padded - position; left > 0; left -= RECORD) {
                 out.write(ZEROS);
             }
-            written = padded;
+            position = padded;
             out.flush();
         }
 
@@ -280,7 +286,9 @@ abstract class ArchiveSink implements Closeable {
             Files.createDirectories(target.getParent());
             try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                copy(content, out, size);
+                if (copy(content, out, size) != size) {
+                    throw new SlipwayException("internal: " + name + " changed size while being archived");
+                }
             }
         }
 

@@ -270,7 +270,7 @@ public final class ImageSaver {
                         + ", not to its diffID " + diffId);
             }
             progress.started(id, "Writing", hashing.count());
-            if (progress == TransferProgress.NONE) {
+            if (!progress.shown()) {
                 sink.file(name, hashing.count(), temp);
             } else {
                 try (InputStream in = TransferProgress.counting(Files.newInputStream(temp), progress, id, 0)) {
@@ -333,7 +333,7 @@ public final class ImageSaver {
         // Not hashed again: the store checked the digest when the blob came in and names it only
         // once whole, and whoever reads the archive checks it (docker load: the diffIDs; OCI tools:
         // the blob names). Hashing here was a third of the CPU of a small save (docker save does not).
-        if (progress == TransferProgress.NONE) {
+        if (!progress.shown()) {
             // No one watches: the file itself, which a tar file copies in the kernel.
             sink.file(name, size, store.content().path(digest));
             return;

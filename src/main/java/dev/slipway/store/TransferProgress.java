@@ -12,7 +12,16 @@ import java.io.InputStream;
 public interface TransferProgress {
     /** Shows nothing; transfers given it skip the byte counting altogether. */
     TransferProgress NONE = new TransferProgress() {
+        @Override
+        public boolean shown() {
+            return false;
+        }
     };
+
+    /** Whether anyone sees the progress: when not, a transfer need not count its bytes. */
+    default boolean shown() {
+        return true;
+    }
 
     /**
      * A transfer begins: {@code action} is Docker's word for it ("Downloading", "Pushing",
@@ -31,7 +40,7 @@ public interface TransferProgress {
 
     /** {@code in}, reporting the bytes read from it as progress of {@code id}, counted from {@code offset}. */
     static InputStream counting(InputStream in, TransferProgress progress, String id, long offset) {
-        return progress == NONE ? in : new Counting(in, progress, id, offset);
+        return !progress.shown() ? in : new Counting(in, progress, id, offset);
     }
 
     /** Reports the running count at most once per 64 KiB, so a byte-at-a-time reader stays cheap. */

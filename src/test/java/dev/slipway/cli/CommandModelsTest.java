@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,11 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** The command models read at start-up give picocli the same commands as the annotations. */
 class CommandModelsTest {
-    private static final CommandModels MODELS = CommandModels.of(CommandModels.describeAll());
+    private static final Map<String, Properties> DESCRIBED = CommandModels.describeAll();
+    private static final CommandModels MODELS = CommandModels.of(DESCRIBED);
 
     static Stream<String> described() {
-        return SlipwayCommand.COMMANDS.keySet().stream().filter(MODELS::has);
+        return SlipwayCommand.COMMANDS.keySet().stream().filter(DESCRIBED::containsKey);
     }
 
     @Test
@@ -47,8 +49,8 @@ class CommandModelsTest {
             }
             assertThat(built).as(resource).isEqualTo(model.getValue());
         }
-        assertThat(CommandModels.load().has("db")).isFalse();
-        assertThat(CommandModels.load().has("save")).isTrue();
+        assertThat(CommandModels.class.getResource(CommandModels.RESOURCES + "db.properties")).isNull();
+        assertThat(CommandModels.class.getResource(CommandModels.RESOURCES + "save.properties")).isNotNull();
     }
 
     @Test
@@ -164,17 +166,141 @@ class CommandModelsTest {
     }
 
     @Test
+    void theModelsAreExactlyThoseOfTheDescribedCommands() throws Exception {
+        Path built = Path.of(CommandModels.class.getResource(CommandModels.RESOURCES).toURI());
+        try (var files = Files.list(built)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    CommandModels.describeAll().keySet().stream().map(n -> n + ".properties").toList());
+        }
+    }
+
+    @Test
+    void writingTheModelsRemovesThoseOfCommandsNoLongerDescribed(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("db.properties"), "db.class=dev.slipway.cli.DbCommand\n");
+        Files.writeString(dir.resolve("notes.txt"), "kept\n");
+        CommandModels.main(new String[] {dir.toString()});
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
+                    Stream.concat(CommandModels.describeAll().keySet().stream().map(n -> n + ".properties"),
+                            Stream.of("notes.txt")).toList());
+        }
+    }
+
+    @Test
+    void aModelRecordsTheClassFilesItWasMadeFrom() {
+        Properties save = CommandModels.describeAll().get("save");
+        assertThat(save.getProperty("save.crc")).startsWith(SaveCommand.class.getName() + "=");
+        assertThat(save.getProperty("slipway.crc")).startsWith(SlipwayCommand.class.getName() + "=");
+        assertThat(CommandModels.unchanged(save.getProperty("save.crc"))).isTrue();
+        Properties build = CommandModels.describeAll().get("build");
+        assertThat(build.getProperty("build.crc")).contains(RegistryOptions.class.getName() + "=");
+    }
+
+    @Test
+    void aModelMadeFromOtherClassFilesIsNotUsed() {
+        Map<String, Properties> edited = CommandModels.describeAll();
+        Properties save = edited.get("save");
+        save.setProperty("save.crc", save.getProperty("save.crc").replaceFirst("=(\\d+)", "=1$1"));
+        assertThat(CommandModels.of(edited).commandLine("save")).isNull();
+        assertThat(CommandModels.of(edited).commandLine("images")).isNotNull();
+        Map<String, Properties> mixinEdited = CommandModels.describeAll();
+        Properties build = mixinEdited.get("build");
+        build.setProperty("build.crc", build.getProperty("build.crc").replaceFirst(
+                "(" + RegistryOptions.class.getName().replace(".", "\\.").replace("$", "\\$") + ")=\\d+", "$1=7"));
+        assertThat(build.getProperty("build.crc")).isNotEqualTo(CommandModels.describeAll().get("build").getProperty("build.crc"));
+        assertThat(CommandModels.of(mixinEdited).commandLine("build")).isNull();
+        Map<String, Properties> rootEdited = CommandModels.describeAll();
+        rootEdited.get("images").setProperty("slipway.crc", SlipwayCommand.class.getName() + "=0");
+        assertThat(CommandModels.of(rootEdited).commandLine("images")).isNull();
+        Map<String, Properties> noCrc = CommandModels.describeAll();
+        noCrc.get("tag").remove("tag.crc");
+        assertThat(CommandModels.of(noCrc).commandLine("tag")).isNull();
+    }
+
+    @CommandLine.Command(name = "t")
+    static class Plain {
+        @CommandLine.Option(names = "--a", defaultValue = "x", description = "A (default: ${DEFAULT-VALUE}).")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t")
+    static class InterpolatedDefault {
+        @CommandLine.Option(names = "--a", defaultValue = "${sys:user.home}")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t")
+    static class InterpolatedLabel {
+        @CommandLine.Parameters(paramLabel = "${env:HOME}")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t")
+    static class InterpolatedSplit {
+        @CommandLine.Option(names = "--a", split = "${sys:path.separator}")
+        List<String> a;
+    }
+
+    @CommandLine.Command(name = "t", exitCodeOnInvalidInput = 3)
+    static class ExitCode {
+        @CommandLine.Option(names = "--a")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t", showDefaultValues = true)
+    static class ShowDefaults {
+        @CommandLine.Option(names = "--a")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t", sortOptions = false)
+    static class Unsorted {
+        @CommandLine.Option(names = "--a")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t", separator = ":")
+    static class Separator {
+        @CommandLine.Option(names = "--a")
+        String a;
+    }
+
+    @CommandLine.Command(name = "t")
+    static class Interactive {
+        @CommandLine.Option(names = "--password", interactive = true)
+        char[] password;
+    }
+
+    static Stream<Arguments> notDescribable() {
+        return Stream.of(InterpolatedDefault.class, InterpolatedLabel.class, InterpolatedSplit.class, ExitCode.class,
+                ShowDefaults.class, Unsorted.class, Separator.class, Interactive.class).map(Arguments::of);
+    }
+
+    @Test
+    void aPlainCommandIsDescribed() {
+        assertThat(CommandModels.describe(new Properties(), "t", new CommandLine(new Plain()).getCommandSpec())).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("notDescribable")
+    void whatTheModelCannotCarryLeavesTheCommandToItsAnnotations(Class<?> type) throws Exception {
+        var constructor = type.getDeclaredConstructor();
+        CommandSpec spec = new CommandLine(constructor.newInstance()).getCommandSpec();
+        assertThat(CommandModels.describe(new Properties(), "t", spec)).as(type.getSimpleName()).isFalse();
+    }
+
+    @Test
     void aModelThatNoLongerMatchesItsClassIsNotUsed() {
         Map<String, Properties> stale = CommandModels.describeAll();
-        stale.get("save").setProperty("save.fields", "99");
+        stale.get("save").setProperty("save.class", "dev.slipway.cli.Other");
         assertThat(CommandModels.of(stale).commandLine("save")).isNull();
         assertThat(CommandModels.of(stale).commandLine("images")).isNotNull();
         Map<String, Properties> missingField = CommandModels.describeAll();
         missingField.get("images").setProperty("images.a.0.field", "gone");
         assertThat(CommandModels.of(missingField).commandLine("images")).isNull();
         Map<String, Properties> rootChanged = CommandModels.describeAll();
-        rootChanged.get("slipway").setProperty("slipway.fields", "1");
-        rootChanged.get("images").setProperty("slipway.fields", "1");
+        rootChanged.get("slipway").setProperty("slipway.class", "dev.slipway.cli.Other");
+        rootChanged.get("images").setProperty("slipway.class", "dev.slipway.cli.Other");
         assertThat(CommandModels.of(rootChanged).commandLine(null)).isNull();
         assertThat(CommandModels.of(rootChanged).commandLine("images")).isNull();
         assertThat(CommandModels.of(rootChanged).commandLine("save")).isNotNull();

@@ -20,6 +20,8 @@ import java.util.Random;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.apache.commons.compress.archivers.zip.ZipEncodingHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,8 @@ class ArchiveSinkTest {
         entries.add(new Entry("b".repeat(100), "100: PAX".getBytes(StandardCharsets.UTF_8)));
         entries.add(new Entry("blobs/sha512/" + "c".repeat(128), "long".getBytes(StandardCharsets.UTF_8)));
         entries.add(new Entry("d".repeat(120), null));
+        entries.add(new Entry("e".repeat(98), null));
+        entries.add(new Entry("f".repeat(99), null));
         entries.add(new Entry("blobs/ünïcode", "non-ASCII: PAX".getBytes(StandardCharsets.UTF_8)));
         entries.add(new Entry("index.json", "{}".getBytes(StandardCharsets.UTF_8)));
         return entries;
@@ -113,6 +117,32 @@ class ArchiveSinkTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> stream.file("blob", 20, new ByteArrayInputStream(new byte[10])))
                 .hasMessageContaining("changed size");
+        ArchiveSink.Directory layout = new ArchiveSink.Directory(dir.resolve("layout"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> layout.file("blobs/blob", 20, new ByteArrayInputStream(new byte[10])))
+                .hasMessageContaining("changed size");
+    }
+
+    @Test
+    void theLargestSizeFormattedHereIsFormattedAsCommonsCompressDoes() throws IOException {
+        long largest = 8L * 1024 * 1024 * 1024 - 1;
+        String name = "blobs/sha256/" + "0".repeat(64);
+        assertThat(ArchiveSink.Tar.simple(name, largest)).isTrue();
+        assertThat(ArchiveSink.Tar.simple(name, largest + 1)).as("8 GiB: a PAX size, by commons-compress").isFalse();
+        for (long size : new long[] {0, 1, 0777, largest}) {
+            TarArchiveEntry entry = new TarArchiveEntry(name, true);
+            entry.setMode(TarArchiveEntry.DEFAULT_FILE_MODE);
+            entry.setModTime(0L);
+            entry.setUserId(0);
+            entry.setGroupId(0);
+            entry.setUserName("");
+            entry.setGroupName("");
+            entry.setSize(size);
+            byte[] expected = new byte[512];
+            entry.writeEntryHeader(expected, ZipEncodingHelper.getZipEncoding("UTF-8"), false);
+            assertThat(ArchiveSink.Tar.header(name, TarArchiveEntry.DEFAULT_FILE_MODE, size, TarConstants.LF_NORMAL))
+                    .as("size " + size).isEqualTo(expected);
+        }
     }
 
     /** The archive as Slipway wrote it with commons-compress alone. */

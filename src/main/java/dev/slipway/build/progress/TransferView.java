@@ -6,6 +6,10 @@ import java.io.PrintWriter;
 /** A {@link TransferProgress} shown to a user; closing it draws its last frame. */
 public interface TransferView extends TransferProgress, AutoCloseable {
     TransferView NONE = new TransferView() {
+        @Override
+        public boolean shown() {
+            return false;
+        }
     };
 
     @Override
