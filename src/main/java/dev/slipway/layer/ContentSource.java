@@ -29,7 +29,6 @@ public interface ContentSource {
         };
     }
 
-
     /** {@code length} bytes of {@code file} from {@code offset}: one file spooled among others. */
     static ContentSource ofRange(Path file, long offset, long length) {
         return () -> {

@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 public final class Xattrs {
     private static final String GETFATTR = "getfattr";
     private static final String SETFATTR = "setfattr";
+    private static final int S_IFDIR = 0040000;
 
     private Xattrs() {}
 
@@ -127,7 +128,7 @@ public final class Xattrs {
             if (e.stat().xattrBytes() != 0) {
                 readNative(p, rel, names, result);
             }
-            if (e.stat().type() == 0040000) {
+            if (e.stat().type() == S_IFDIR) {
                 walkNative(p, rel, names, result);
             }
         }
