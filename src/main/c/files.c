@@ -112,11 +112,8 @@ JNIEXPORT jlongArray JNICALL Java_dev_slipway_layer_NativeFiles_stat0(JNIEnv *en
         }
     }
     free(p);
-    if (out == NULL && !(*env)->ExceptionCheck(env)) {
-        if (err == 0) {
-            err = ENOMEM;
-        }
-        (*env)->SetIntArrayRegion(env, errOut, 0, 1, &err);
+    if (out == NULL) {
+        report_errno(env, errOut, err);
     }
     return out;
 }
@@ -226,11 +223,8 @@ done:
     free(names);
     free(stats);
     free(p);
-    if (out == NULL && !(*env)->ExceptionCheck(env)) {
-        if (err == 0) {
-            err = ENOMEM;
-        }
-        (*env)->SetIntArrayRegion(env, errOut, 0, 1, &err);
+    if (out == NULL) {
+        report_errno(env, errOut, err);
     }
     return out;
 }
@@ -306,8 +300,8 @@ done:
     }
     free(buf);
     free(p);
-    if (out == NULL && !(*env)->ExceptionCheck(env)) {
-        (*env)->SetIntArrayRegion(env, errOut, 0, 1, &err);
+    if (out == NULL) {
+        report_errno(env, errOut, err);
     }
     return out;
 }

@@ -83,4 +83,17 @@ static jbyteArray java_bytes(JNIEnv *env, const char *buf, size_t len, int *err)
     (*env)->SetByteArrayRegion(env, out, 0, (jsize) len, (const jbyte *) buf);
     return out;
 }
+
+/* A failed call's errno to Java through errOut (ENOMEM when none was recorded), unless a Java
+ * exception is pending: that one already says what went wrong. */
+static inline void report_errno(JNIEnv *env, jintArray errOut, jint err) {
+    if ((*env)->ExceptionCheck(env)) {
+        return;
+    }
+    if (err == 0) {
+        err = ENOMEM;
+    }
+    (*env)->SetIntArrayRegion(env, errOut, 0, 1, &err);
+}
+
 #endif
