@@ -19,7 +19,8 @@ mkdir -p "$out"
 if ! "$cc" -O2 -Wall -Werror -shared -fPIC -I"$java_home/include" -I"$java_home/include/linux" \
         -o "$out/libslipway.so.tmp" "$here"/*.c; then
     echo "slipway: compiling the native helpers failed: building without them"
-    rm -f "$out/libslipway.so.tmp"
+    # A library from an earlier build would otherwise stay in the classes and hide the failure.
+    rm -f "$out/libslipway.so.tmp" "$out/libslipway.so"
     exit 0
 fi
 mv "$out/libslipway.so.tmp" "$out/libslipway.so"
