@@ -39,10 +39,7 @@ final class FileStat {
             a = follow ? Files.readAttributes(path, ATTRIBUTES)
                     : Files.readAttributes(path, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            out[at] = ABSENT;
-            for (int i = 1; i < FIELDS; i++) {
-                out[at + i] = 0;
-            }
+            absent(out, at);
             return;
         }
         out[at] = ((Integer) a.get("mode")).longValue();
@@ -51,6 +48,14 @@ final class FileStat {
         out[at + CTIME] = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
         out[at + 4] = (Long) a.get("ino");
         out[at + 5] = (Long) a.get("dev");
+    }
+
+    /** As {@link #read} of a path that does not exist. */
+    static void absent(long[] out, int at) {
+        out[at] = ABSENT;
+        for (int i = 1; i < FIELDS; i++) {
+            out[at + i] = 0;
+        }
     }
 
     /** As {@link #read} of a path that exists, from what a native listing says of it. */

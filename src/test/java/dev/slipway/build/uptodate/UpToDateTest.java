@@ -10,6 +10,7 @@ import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.BuildRecordFiles;
 import dev.slipway.store.Store;
+import dev.slipway.store.StoreRoot;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -244,6 +245,46 @@ class UpToDateTest {
         Files.writeString(a, "AAAA\n");
         Files.setLastModifiedTime(a, mtime);
         misses(inv, "src/a.txt changed");
+    }
+
+    @Test
+    void aLargeContextIsCheckedFromDirectoryListingsAsByStats() throws Exception {
+        for (int i = 0; i < UpToDate.PARALLEL_ENTRIES + 100; i++) {
+            write(ctx.resolve(String.format("src/many/d%02d/f%04d.txt", i % 12, i)), "file " + i + "\n");
+        }
+        age();
+        Invocation inv = app();
+        builtAndUpToDate(inv);
+        BuildRecord r = record(inv);
+        assertThat(UpToDate.listsNatively(r)).as("a context this large is listed natively").isTrue();
+        assertThat(UpToDate.checkTree(r, false)).isNull();
+
+        Path early = ctx.resolve("src/many/d01/f0013.txt");
+        Path late = ctx.resolve("src/many/d09/f0009.txt");
+        for (Path f : List.of(late, early)) {
+            FileTime mtime = Files.getLastModifiedTime(f);
+            Files.writeString(f, Files.readString(f).toUpperCase());
+            Files.setLastModifiedTime(f, mtime);
+        }
+        // The first changed entry in the tree's order, whichever way its stats are read.
+        assertThat(UpToDate.checkTree(r, true)).isEqualTo(early + " changed");
+        assertThat(UpToDate.checkTree(r, false)).isEqualTo(early + " changed");
+        misses(inv, early + " changed");
+
+        age();
+        builtAndUpToDate(inv);
+        r = record(inv);
+        Files.delete(late);
+        assertThat(UpToDate.checkTree(r, true)).isEqualTo(late.getParent() + " changed");
+        assertThat(UpToDate.checkTree(r, false)).isEqualTo(late.getParent() + " changed");
+    }
+
+    private BuildRecord record(Invocation inv) throws Exception {
+        StoreRoot storeRoot = StoreRoot.resolve(inv.root);
+        String name = BuildRecord.fileName(inv.argv(), inv.cwd, storeRoot.dir().toString());
+        BuildRecord r = BuildRecord.decode(Files.readAllBytes(BuildRecordFiles.path(storeRoot, name)));
+        assertThat(r).isNotNull();
+        return r;
     }
 
     private Runnable rewrite(String file, String text) {
