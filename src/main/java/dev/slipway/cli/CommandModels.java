@@ -2,13 +2,11 @@ package dev.slipway.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.URL;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -35,60 +32,44 @@ import picocli.CommandLine.Range;
  * member on each start (JDK 17's class-data sharing cannot keep those proxies): about a third of
  * the CPU of a short command such as {@code save} or {@code images}.
  *
- * <p>{@link #main} (run by the build after compiling, see pom.xml) builds each command from its
- * annotations as picocli does and writes every attribute of its options and parameters, as picocli
- * resolved them, to {@value #RESOURCES}NAME.properties; {@link #commandLine} builds the same model with picocli's
- * programmatic API, binding each option to its field. A command the model cannot describe (nested
- * subcommands, argument groups, a mixin with injected specs, custom converters) is left out and
- * built from its annotations, as is every command when the resource is missing or does not match
- * the classes: each model records a CRC-32 of the class files it was made from (the command, its
- * superclasses and mixins, SlipwayCommand), so a class compiled again without the models being
- * written (an IDE's build, {@code mvn compile}) is read from its annotations.
+ * <p>The build (after compiling, see pom.xml and {@link CommandModelClasses}) builds each command
+ * from its annotations as picocli does and writes every attribute of its options and parameters,
+ * as picocli resolved them, as the strings of a class of its own ({@link #className}); {@link
+ * #commandLine} builds the same model with picocli's programmatic API, binding each option to its
+ * field. Classes rather than resources in the jar: the launcher's archive holds them, so a command
+ * whose classes all come from the archive never opens the jar (reading its central directory of
+ * thousands of entries, then a resource, costs a start several milliseconds). A command the model
+ * cannot describe (nested subcommands, argument groups, a mixin with injected specs, custom
+ * converters) is left out and built from its annotations, as is every command when its model is
+ * missing or does not match the classes: each model records a CRC-32 of the class files it was
+ * made from (the command, its superclasses and mixins, SlipwayCommand), so a class compiled again
+ * without the models being written (an IDE's build, {@code mvn compile}) is read from its
+ * annotations. A class packed in the same jar as the model is not read for that: one build made
+ * both (the models are written before the jar is packed), and reading it would open the jar.
  */
 final class CommandModels {
-    /** Where the models are, beside this class: one file per command, {@code NAME.properties}. */
-    static final String RESOURCES = "models/";
+    /** The package of the models' classes. */
+    static final String PACKAGE = "dev.slipway.cli.models";
+    /** The static method of a model's class that returns its keys and values, alternately. */
+    static final String METHOD = "keysAndValues";
     static final String ROOT = "slipway";
-    /** Between the strings of a list; Properties writes it as {@code \n}. */
+    /** Between the strings of a list. */
     private static final String SEPARATOR = "\n";
     private static final String UNSPECIFIED = "__unspecified__";
 
     /** A command's model by name, null when it has none. */
-    private final Function<String, Properties> source;
+    private final Function<String, Model> source;
     /** The models read so far, each key prefixed with its command's name. */
     private final Properties models = new Properties();
+    /** The jar the models read so far were packed in (as a URL), null when not all in one jar. */
+    private String jar;
 
-    private CommandModels(Function<String, Properties> source) {
-        this.source = source;
+    /** A command's model (with the root's) and the jar it was packed in, null when it was not read from a jar. */
+    record Model(Properties keys, String jar) {
     }
 
-    /** {@code CommandModels DIR}: writes the models of the root command and every subcommand it can describe. */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 1) {
-            System.err.println("usage: CommandModels DIR");
-            System.exit(2);
-        }
-        Path dir = Path.of(args[0]);
-        Files.createDirectories(dir);
-        // A command that can no longer be described must not keep the model of its old self.
-        try (Stream<Path> old = Files.list(dir)) {
-            for (Path p : old.filter(p -> p.getFileName().toString().endsWith(".properties")).toList()) {
-                Files.delete(p);
-            }
-        }
-        for (Map.Entry<String, Properties> model : describeAll().entrySet()) {
-            StringWriter text = new StringWriter();
-            // Sorted, without Properties.store's date line, so the same classes give the same files.
-            for (Map.Entry<Object, Object> e : new TreeMap<>(model.getValue()).entrySet()) {
-                Properties one = new Properties();
-                one.setProperty((String) e.getKey(), (String) e.getValue());
-                StringWriter line = new StringWriter();
-                one.store(line, null);
-                line.getBuffer().delete(0, line.getBuffer().indexOf("\n") + 1);
-                text.append(line.getBuffer());
-            }
-            Files.writeString(dir.resolve(model.getKey() + ".properties"), text.toString(), StandardCharsets.ISO_8859_1);
-        }
+    private CommandModels(Function<String, Model> source) {
+        this.source = source;
     }
 
     /** The models of the root command and of every subcommand that can be described, by name. */
@@ -115,32 +96,75 @@ final class CommandModels {
         // A class, not a lambda: linking a lambda's call site costs a start more than this does.
         return new CommandModels(new Function<>() {
             @Override
-            public Properties apply(String name) {
-                try (InputStream in = CommandModels.class.getResourceAsStream(RESOURCES + name + ".properties")) {
-                    if (in == null) {
-                        return null;
-                    }
-                    Properties p = new Properties();
-                    p.load(in);
-                    return p;
-                } catch (IOException e) {
-                    return null;
-                }
+            public Model apply(String name) {
+                return compiled(name);
             }
         });
     }
 
+    /** The class of the command's model: {@code export-oci}'s is {@value #PACKAGE}{@code .Model_export_oci}. */
+    static String className(String command) {
+        return PACKAGE + ".Model_" + command.replace('-', '_');
+    }
+
+    /** Whether the name can be a command's: lower-case letters, digits and dashes, as {@link #className} expects. */
+    static boolean commandName(String name) {
+        if (name.isEmpty() || name.charAt(0) < 'a' || name.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The model the build compiled for the command, null when there is none. */
+    static Model compiled(String name) {
+        if (!commandName(name)) {
+            return null;
+        }
+        try {
+            Class<?> type = Class.forName(className(name), true, CommandModels.class.getClassLoader());
+            String[] pairs = (String[]) type.getMethod(METHOD).invoke(null);
+            Properties keys = new Properties();
+            for (int i = 0; i + 1 < pairs.length; i += 2) {
+                keys.setProperty(pairs[i], pairs[i + 1]);
+            }
+            String location = location(type);
+            return new Model(keys, location != null && location.endsWith(".jar") ? location : null);
+        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+            return null;
+        }
+    }
+
+    /** Where the class was loaded from (a jar or a directory, as a URL), null when that is not known. */
+    static String location(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        URL url = source == null ? null : source.getLocation();
+        return url == null ? null : url.toExternalForm();
+    }
+
     /** Models given by the caller: how the tests check a model that does not match its classes. */
     static CommandModels of(Map<String, Properties> models) {
-        return new CommandModels(models::get);
+        return new CommandModels(new Function<>() {
+            @Override
+            public Model apply(String name) {
+                Properties keys = models.get(name);
+                return keys == null ? null : new Model(keys, null);
+            }
+        });
     }
 
     private boolean read(String name) {
-        Properties p = source.apply(name);
-        if (p == null) {
+        Model model = source.apply(name);
+        if (model == null) {
             return false;
         }
-        models.putAll(p);
+        models.putAll(model.keys());
+        jar = model.jar();
         return true;
     }
 
@@ -183,7 +207,7 @@ final class CommandModels {
 
     private CommandSpec build(String name, Object command) throws ReflectiveOperationException {
         Class<?> type = command.getClass();
-        if (!type.getName().equals(models.getProperty(name + ".class")) || !unchanged(models.getProperty(name + ".crc"))) {
+        if (!type.getName().equals(models.getProperty(name + ".class")) || !unchanged(models.getProperty(name + ".crc"), jar)) {
             return null;
         }
         CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
@@ -388,23 +412,42 @@ final class CommandModels {
         return joined.isEmpty() ? new String[0] : joined.split(SEPARATOR, -1);
     }
 
-    /** Whether each class file of "CLASS=CRC" lines still has that CRC-32. */
-    static boolean unchanged(String recorded) {
+    /**
+     * Whether each class file of "CLASS=CRC" lines still has that CRC-32; a class packed in the
+     * given jar (a URL, or null) is taken as unchanged without reading it.
+     */
+    static boolean unchanged(String recorded, String jar) {
         if (recorded == null || recorded.isEmpty()) {
             return false;
         }
         for (String entry : strings(recorded)) {
             int eq = entry.indexOf('=');
-            if (eq < 0 || !entry.substring(eq + 1).equals(Long.toString(crc(entry.substring(0, eq))))) {
+            if (eq < 0) {
+                return false;
+            }
+            String className = entry.substring(0, eq);
+            if (jar != null && jar.equals(location(className))) {
+                continue;
+            }
+            if (!entry.substring(eq + 1).equals(Long.toString(crc(className)))) {
                 return false;
             }
         }
         return true;
     }
 
+    /** Where the named class was loaded from, null when it cannot be loaded or that is not known. */
+    private static String location(String className) {
+        try {
+            return location(Class.forName(className, false, CommandModels.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
     /** The CRC-32 of the class's class file, -1 when it cannot be read. */
     private static long crc(String className) {
-        try (InputStream in = CommandModels.class.getClassLoader().getResourceAsStream(className.replace('.', '/') + ".class")) {
+        try (InputStream in = CommandModels.class.getModule().getResourceAsStream(className.replace('.', '/') + ".class")) {
             if (in == null) {
                 return -1;
             }

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
         description = "Builds small, correct OCI images from Dockerfiles without a daemon, "
                 + "and shows where their bytes went.")
 public final class SlipwayCommand implements Runnable {
+    private static final String DISABLE_CLOSURES = "picocli.disable.closures";
+
     /**
      * The subcommands by name, in the order {@code --help} lists them. Not in the {@code @Command}
      * annotation: picocli would build the model of every one of them on each start, which costs more
@@ -58,6 +60,16 @@ public final class SlipwayCommand implements Runnable {
             "sbom", SbomCommand.class,
             "scan", ScanCommand.class,
             "db", DbCommand.class);
+
+    static {
+        // picocli's default factory looks up Groovy's Closure class once, to support closures in
+        // annotations: a search of the class path that finds nothing (it opens the jar, which a
+        // command whose classes all come from the launcher's archive never needs) and an
+        // exception. Slipway has no Groovy; a setting of the user's own is kept.
+        if (System.getProperty(DISABLE_CLOSURES) == null) {
+            System.setProperty(DISABLE_CLOSURES, "true");
+        }
+    }
 
     @Option(names = "--root", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Where Slipway keeps its state (default: $SLIPWAY_ROOT, else /var/lib/slipway "
@@ -239,13 +251,21 @@ public final class SlipwayCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws IOException {
-            Properties props = new Properties();
-            try (InputStream in = SlipwayCommand.class.getResourceAsStream("/dev/slipway/version.properties")) {
-                if (in != null) {
-                    props.load(in);
+            // The jar's manifest has it (Implementation-Version, the same project version), and the
+            // launcher's archive keeps the manifest: no read of the jar. Classes from a directory
+            // have no manifest.
+            Package p = SlipwayCommand.class.getPackage();
+            String version = p == null ? null : p.getImplementationVersion();
+            if (version == null) {
+                Properties props = new Properties();
+                try (InputStream in = SlipwayCommand.class.getModule().getResourceAsStream("dev/slipway/version.properties")) {
+                    if (in != null) {
+                        props.load(in);
+                    }
                 }
+                version = props.getProperty("version", "unknown");
             }
-            return new String[] {"slipway " + props.getProperty("version", "unknown")};
+            return new String[] {"slipway " + version};
         }
     }
 }

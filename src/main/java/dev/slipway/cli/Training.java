@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.build.exec.Rehearsal;
 import dev.slipway.build.uptodate.UpToDate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +19,8 @@ import java.util.List;
  * {@code inspect},
  * {@code save}, and a {@code push} and a {@code pull} through a registry inside this process
  * ({@link TrainingRegistry}). Nothing runs in a container and nothing leaves the machine, so it works
- * wherever Slipway can build a COPY-only image; RUN steps are not rehearsed (a cached RUN loads
- * its few classes from the jar).
+ * wherever Slipway can build a COPY-only image. A RUN step is rehearsed without a container
+ * ({@link Rehearsal}: its sandbox, bundle and config.json, with {@code true} as the runtime).
  */
 public final class Training {
     private Training() {
@@ -76,6 +77,10 @@ public final class Training {
             }
         }
         rehearseRegistry(root, dir);
+        // Not a condition of the archive either: without it a build's first RUN step loads its classes from the jar.
+        if (!Rehearsal.run(dir.resolve("run"))) {
+            System.err.println("training: the RUN step's path was not rehearsed");
+        }
         return true;
     }
 

@@ -1,10 +1,12 @@
 package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,18 +41,17 @@ class CommandModelsTest {
     }
 
     @Test
-    void theBuildWritesTheModelsOfTheseClasses() throws Exception {
+    void theBuildWritesTheModelsOfTheseClasses() {
         for (Map.Entry<String, Properties> model : CommandModels.describeAll().entrySet()) {
-            String resource = CommandModels.RESOURCES + model.getKey() + ".properties";
-            Properties built = new Properties();
-            try (InputStream in = CommandModels.class.getResourceAsStream(resource)) {
-                assertThat(in).as("the build's process-classes step writes " + resource).isNotNull();
-                built.load(in);
-            }
-            assertThat(built).as(resource).isEqualTo(model.getValue());
+            CommandModels.Model built = CommandModels.compiled(model.getKey());
+            assertThat(built).as("the build's process-classes step writes " + CommandModels.className(model.getKey())).isNotNull();
+            assertThat(built.keys()).as(model.getKey()).isEqualTo(model.getValue());
+            assertThat(built.jar()).as("a model in a class directory, not a jar").isNull();
         }
-        assertThat(CommandModels.class.getResource(CommandModels.RESOURCES + "db.properties")).isNull();
-        assertThat(CommandModels.class.getResource(CommandModels.RESOURCES + "save.properties")).isNotNull();
+        assertThat(CommandModels.compiled("db")).isNull();
+        assertThat(CommandModels.compiled("save")).isNotNull();
+        assertThat(CommandModels.compiled("no-such-command")).isNull();
+        assertThat(CommandModels.compiled("../save")).isNull();
     }
 
     @Test
@@ -167,23 +168,62 @@ class CommandModelsTest {
 
     @Test
     void theModelsAreExactlyThoseOfTheDescribedCommands() throws Exception {
-        Path built = Path.of(CommandModels.class.getResource(CommandModels.RESOURCES).toURI());
+        Path built = Path.of(CommandModels.class.getResource("/" + CommandModels.PACKAGE.replace('.', '/')).toURI());
         try (var files = Files.list(built)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
-                    CommandModels.describeAll().keySet().stream().map(n -> n + ".properties").toList());
+                    CommandModels.describeAll().keySet().stream().map(CommandModelsTest::classFile).toList());
         }
+    }
+
+    private static String classFile(String command) {
+        String name = CommandModels.className(command);
+        return name.substring(name.lastIndexOf('.') + 1) + ".class";
     }
 
     @Test
     void writingTheModelsRemovesThoseOfCommandsNoLongerDescribed(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("db.properties"), "db.class=dev.slipway.cli.DbCommand\n");
-        Files.writeString(dir.resolve("notes.txt"), "kept\n");
-        CommandModels.main(new String[] {dir.toString()});
-        try (var files = Files.list(dir)) {
+        Path models = Files.createDirectories(dir.resolve(CommandModels.PACKAGE.replace('.', '/')));
+        Files.writeString(models.resolve("Model_db.class"), "stale");
+        Files.writeString(models.resolve("db.properties"), "db.class=dev.slipway.cli.DbCommand\n");
+        Files.writeString(models.resolve("notes.txt"), "kept\n");
+        CommandModelClasses.main(new String[] {dir.toString()});
+        try (var files = Files.list(models)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrderElementsOf(
-                    Stream.concat(CommandModels.describeAll().keySet().stream().map(n -> n + ".properties"),
+                    Stream.concat(CommandModels.describeAll().keySet().stream().map(CommandModelsTest::classFile),
                             Stream.of("notes.txt")).toList());
         }
+    }
+
+    @Test
+    void aModelsClassGivesBackEveryStringAsWritten(@TempDir Path dir) throws Exception {
+        Properties model = new Properties();
+        String tricky = "quote \" backslash \\ \\u000a newline \n return \r tab \t nul \0 del \u007f next-line \u0085 "
+                + "e-acute \u00e9 line-separator \u2028 snowman \u2603 emoji \ud83d\ude00 */ end";
+        model.setProperty("odd-name.a.0.description", tricky);
+        model.setProperty("odd-name.class", "x");
+        model.setProperty("odd-name.empty", "");
+        CommandModelClasses.write(dir, Map.of("odd-name", model, "save", CommandModels.describeAll().get("save")));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            for (String name : List.of("odd-name", "save")) {
+                String[] pairs = (String[]) loader.loadClass(CommandModels.className(name))
+                        .getMethod(CommandModels.METHOD).invoke(null);
+                Properties back = new Properties();
+                for (int i = 0; i < pairs.length; i += 2) {
+                    back.setProperty(pairs[i], pairs[i + 1]);
+                }
+                assertThat(back).as(name).isEqualTo(name.equals("save") ? CommandModels.describeAll().get("save") : model);
+            }
+        }
+    }
+
+    @Test
+    void aCommandNameThatCannotNameAClassIsRefused(@TempDir Path dir) {
+        assertThatThrownBy(() -> CommandModelClasses.write(dir, Map.of("Bad Name", new Properties())))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("Bad Name");
+        Map<String, Properties> clash = new java.util.LinkedHashMap<>();
+        clash.put("export-oci", new Properties());
+        clash.put("export_oci", new Properties());
+        assertThatThrownBy(() -> CommandModelClasses.write(dir, clash)).isInstanceOf(java.io.IOException.class);
     }
 
     @Test
@@ -191,7 +231,7 @@ class CommandModelsTest {
         Properties save = CommandModels.describeAll().get("save");
         assertThat(save.getProperty("save.crc")).startsWith(SaveCommand.class.getName() + "=");
         assertThat(save.getProperty("slipway.crc")).startsWith(SlipwayCommand.class.getName() + "=");
-        assertThat(CommandModels.unchanged(save.getProperty("save.crc"))).isTrue();
+        assertThat(CommandModels.unchanged(save.getProperty("save.crc"), null)).isTrue();
         Properties build = CommandModels.describeAll().get("build");
         assertThat(build.getProperty("build.crc")).contains(RegistryOptions.class.getName() + "=");
     }
@@ -215,6 +255,16 @@ class CommandModelsTest {
         Map<String, Properties> noCrc = CommandModels.describeAll();
         noCrc.get("tag").remove("tag.crc");
         assertThat(CommandModels.of(noCrc).commandLine("tag")).isNull();
+    }
+
+    @Test
+    void aClassPackedInTheModelsJarIsNotReadAgain() {
+        String wrong = SaveCommand.class.getName() + "=1";
+        assertThat(CommandModels.unchanged(wrong, null)).isFalse();
+        assertThat(CommandModels.unchanged(wrong, "file:/elsewhere/slipway.jar")).isFalse();
+        assertThat(CommandModels.unchanged(wrong, CommandModels.location(SaveCommand.class))).isTrue();
+        String missing = "dev.slipway.cli.NoSuchCommand=1";
+        assertThat(CommandModels.unchanged(missing, CommandModels.location(SaveCommand.class))).isFalse();
     }
 
     @CommandLine.Command(name = "t")

@@ -53,12 +53,12 @@ class LauncherTest {
         assertThat(first).hasSize(3);
         assertThat(first.get(0)).startsWith("mvn ").contains("package");
         assertThat(first.get(1)).contains("-XX:ArchiveClassesAtExit=").contains("dev.slipway.cli.Training");
-        assertThat(first.get(2)).contains("-XX:SharedArchiveFile=" + jsa).endsWith("-jar " + jar + " images");
+        assertThat(first.get(2)).contains("-XX:SharedArchiveFile=" + jsa).endsWith("-cp " + jar + " dev.slipway.cli.Main images");
 
         List<String> second = launch(project.resolve("slipway"), "--root", "/r", "save", "-o", "x.tar", "img");
         assertThat(second).hasSize(1);
         assertThat(second.get(0)).startsWith("java ").contains("-XX:SharedArchiveFile=" + jsa)
-                .endsWith("-jar " + jar + " --root /r save -o x.tar img");
+                .endsWith("-cp " + jar + " dev.slipway.cli.Main --root /r save -o x.tar img");
     }
 
     @Test
@@ -92,11 +92,11 @@ class LauncherTest {
         Path link = Files.createSymbolicLink(dir.resolve("sw"), project.resolve("slipway"));
         List<String> viaLink = launch(link, "images");
         assertThat(viaLink).hasSize(1);
-        assertThat(viaLink.get(0)).endsWith("-jar " + jar + " images");
+        assertThat(viaLink.get(0)).endsWith("-cp " + jar + " dev.slipway.cli.Main images");
 
         List<String> relative = run(project, List.of("./slipway", "images"));
         assertThat(relative).hasSize(1);
-        assertThat(relative.get(0)).contains("-XX:SharedArchiveFile=").endsWith("/target/slipway.jar images");
+        assertThat(relative.get(0)).contains("-XX:SharedArchiveFile=").endsWith("/target/slipway.jar dev.slipway.cli.Main images");
 
         // ../slipway from a symlink to a directory inside the project: the kernel finds the
         // launcher through the link's target, bash's logical "$PWD/.." is the link's parent.
@@ -154,7 +154,7 @@ class LauncherTest {
         List<String> first = launch(spaced.resolve("slipway"), "images");
         assertThat(first).hasSize(3);
         assertThat(first.get(0)).endsWith(" in " + spaced.toRealPath());
-        assertThat(first.get(2)).endsWith("-jar " + spaced.resolve("target/slipway.jar") + " images");
+        assertThat(first.get(2)).endsWith("-cp " + spaced.resolve("target/slipway.jar") + " dev.slipway.cli.Main images");
         assertThat(launch(spaced.resolve("slipway"), "images")).hasSize(1);
         Files.setLastModifiedTime(spaced.resolve("target/slipway.jar"), FileTime.from(Instant.now().minusSeconds(60)));
         Files.setLastModifiedTime(spaced.resolve("target/slipway.jsa"), FileTime.from(Instant.now().minusSeconds(50)));

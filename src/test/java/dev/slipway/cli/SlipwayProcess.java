@@ -15,7 +15,7 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /**
- * Slipway run as its launcher runs it, {@code java -jar JAR ARGS}, in a process of its own: the
+ * Slipway run as its launcher runs it, {@code java -cp JAR dev.slipway.cli.Main ARGS}, in a process of its own: the
  * jar is a manifest-only one whose Class-Path is this test JVM's class path, so {@link Main#main}
  * starts exactly as in production (the build up-to-date check first) on the code under test.
  */
@@ -64,7 +64,7 @@ final class SlipwayProcess {
         if (classLog != null) {
             command.add("-Xlog:class+load=info:file=" + classLog);
         }
-        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(List.of("-cp", jar.toString(), Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_") || k.equals("BUILDKIT_PROGRESS")

@@ -12,11 +12,20 @@ final class HostLimits {
     private HostLimits() {
     }
 
+    /** The limit for this process, read once: its capabilities and limits do not change while it runs. */
     static long nofile() {
-        try {
-            return nofile(Files.readString(Path.of("/proc/self/status")), Files.readString(Path.of("/proc/self/limits")));
-        } catch (IOException e) {
-            return OciSpec.NOFILE;
+        return Once.NOFILE;
+    }
+
+    private static final class Once {
+        static final long NOFILE = read();
+
+        private static long read() {
+            try {
+                return nofile(Files.readString(Path.of("/proc/self/status")), Files.readString(Path.of("/proc/self/limits")));
+            } catch (IOException e) {
+                return OciSpec.NOFILE;
+            }
         }
     }
 

@@ -21,9 +21,14 @@ public final class RuncExecutor implements Executor {
     private final String runc;
 
     public RuncExecutor(Path stateDir) {
+        this(stateDir, HostCommand.which("runc"));
+    }
+
+    /** An executor that starts {@code runtime} (an absolute path) with runc's arguments. */
+    RuncExecutor(Path stateDir, String runtime) {
         this.stateDir = stateDir.toAbsolutePath();
         this.bundles = new Bundles(this.stateDir.resolve("bundles"));
-        this.runc = HostCommand.which("runc");
+        this.runc = runtime;
     }
 
     @Override
