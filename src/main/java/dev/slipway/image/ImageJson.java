@@ -2,7 +2,6 @@ package dev.slipway.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.SlipwayException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -89,13 +87,7 @@ public final class ImageJson {
     }
 
     private static byte[] writeTree(JsonNode tree) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator gen = JsonTrees.generator(out)) {
-            JsonTrees.writeTree(tree, gen, true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return JsonTrees.writeCompact(tree, true);
     }
 
     public static <T> Encoded<T> encode(T value) {

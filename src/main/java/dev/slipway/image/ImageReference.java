@@ -3,12 +3,11 @@ package dev.slipway.image;
 import dev.slipway.SlipwayException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An image reference {@code [registry/]repository[:tag][@digest]}, normalized the way Docker does
  * it: {@code busybox} is {@code docker.io/library/busybox:latest}, {@code index.docker.io} is
- * {@code docker.io}. The grammar is the one of distribution's {@code reference} package.
+ * {@code docker.io}. The grammar is the one of distribution's {@code reference} package ({@link ReferenceGrammar}).
  *
  * @param registry   the registry host (and port), e.g. {@code docker.io} or {@code localhost:5000}
  * @param repository the path inside the registry, e.g. {@code library/busybox}
@@ -22,25 +21,14 @@ public record ImageReference(String registry, String repository, String tag, Dig
     private static final String OFFICIAL_PREFIX = "library/";
     private static final int NAME_TOTAL_LENGTH_MAX = 255;
 
-    private static final String ALPHA_NUMERIC = "[a-z0-9]+";
-    private static final String SEPARATOR = "(?:[._]|__|-+)";
-    private static final String PATH_COMPONENT = ALPHA_NUMERIC + "(?:" + SEPARATOR + ALPHA_NUMERIC + ")*";
-    private static final Pattern PATH = Pattern.compile(PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*");
-    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final String IPV6 = "\\[(?:[a-fA-F0-9:]+)\\]";
-    private static final Pattern DOMAIN = Pattern.compile(
-            "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|" + IPV6 + ")(?::[0-9]+)?");
-    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
-    private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
-
     public ImageReference {
-        if (registry == null || !DOMAIN.matcher(registry).matches()) {
+        if (registry == null || !ReferenceGrammar.isDomain(registry)) {
             throw new SlipwayException("invalid registry in image reference: " + registry);
         }
-        if (repository == null || !PATH.matcher(repository).matches()) {
+        if (repository == null || !ReferenceGrammar.isPath(repository)) {
             throw new SlipwayException("invalid repository in image reference: " + repository);
         }
-        if (tag != null && !TAG.matcher(tag).matches()) {
+        if (tag != null && !ReferenceGrammar.isTag(tag)) {
             throw new SlipwayException("invalid tag in image reference: " + tag);
         }
     }
@@ -59,7 +47,7 @@ public record ImageReference(String registry, String repository, String tag, Dig
         if (text == null || text.isEmpty()) {
             throw new SlipwayException("invalid reference format: empty image reference");
         }
-        if (HEX64.matcher(text).matches()) {
+        if (ReferenceGrammar.isHex64(text)) {
             throw new SlipwayException("invalid repository name (" + text
                     + "), cannot specify 64-byte hexadecimal strings");
         }
@@ -84,7 +72,7 @@ public record ImageReference(String registry, String repository, String tag, Dig
             if (tag.length() > 128) {
                 throw invalid(text, "tag is longer than 128 characters");
             }
-            if (!TAG.matcher(tag).matches()) {
+            if (!ReferenceGrammar.isTag(tag)) {
                 throw invalid(text, "bad tag \"" + tag + "\"");
             }
         }
@@ -111,13 +99,13 @@ public record ImageReference(String registry, String repository, String tag, Dig
         if (registry.equals(DOCKER_HUB) && path.indexOf('/') < 0) {
             path = OFFICIAL_PREFIX + path;
         }
-        if (!DOMAIN.matcher(registry).matches()) {
+        if (!ReferenceGrammar.isDomain(registry)) {
             throw invalid(text, "bad registry \"" + registry + "\"");
         }
         if (!path.toLowerCase(Locale.ROOT).equals(path)) {
             throw invalid(text, "repository name must be lowercase");
         }
-        if (!PATH.matcher(path).matches()) {
+        if (!ReferenceGrammar.isPath(path)) {
             throw invalid(text, "bad repository name \"" + path + "\"");
         }
         return new ImageReference(registry, path, tag, digest);

@@ -24,13 +24,19 @@ import java.util.Map;
  * and bytes that an {@code ObjectMapper}'s {@code readTree} and {@code writeValueAsBytes} give.
  * Creating the first {@code ObjectMapper} of a process sets up data binding and a date format whose
  * calendar loads the JDK's locale data: a seventh of the CPU of a short command such as
- * {@code images} or {@code save}, which only read and write small trees.
+ * {@code images} or {@code save}, which only read and write small trees. Plain documents (most of
+ * them) skip Jackson's parser and generator too: {@link PlainJson} reads and writes them, and hands
+ * the rest back to be done here.
  */
 public final class JsonTrees {
-    private static final JsonFactory PLAIN = new JsonFactory();
-    private static final JsonFactory STRICT = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** Jackson's factories, made on first use: a document {@link PlainJson} takes needs neither. */
+    private static final class Factories {
+        static final JsonFactory PLAIN = new JsonFactory();
+        static final JsonFactory STRICT = JsonFactory.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
+
     private static final JsonNodeFactory EXACT = JsonNodeFactory.withExactBigDecimals(true);
 
     private JsonTrees() {
@@ -42,7 +48,13 @@ public final class JsonTrees {
      * value is not read, and an empty document is a {@link MissingNode}.
      */
     public static JsonNode read(byte[] bytes) throws IOException {
-        try (JsonParser p = PLAIN.createParser(bytes)) {
+        JsonNode plain = PlainJson.read(bytes, JsonNodeFactory.instance, false);
+        return plain != null ? plain : readWithJackson(bytes);
+    }
+
+    /** {@link #read} by Jackson alone: the reference {@link PlainJson} is tested against. */
+    static JsonNode readWithJackson(byte[] bytes) throws IOException {
+        try (JsonParser p = Factories.PLAIN.createParser(bytes)) {
             JsonToken first = p.nextToken();
             return first == null ? MissingNode.getInstance() : value(p, first, JsonNodeFactory.instance, false);
         }
@@ -55,7 +67,13 @@ public final class JsonTrees {
      * {@link MissingNode}.
      */
     static JsonNode readStrict(byte[] bytes) throws IOException {
-        try (JsonParser p = STRICT.createParser(bytes)) {
+        JsonNode plain = PlainJson.read(bytes, EXACT, true);
+        return plain != null ? plain : readStrictWithJackson(bytes);
+    }
+
+    /** {@link #readStrict} by Jackson alone. */
+    static JsonNode readStrictWithJackson(byte[] bytes) throws IOException {
+        try (JsonParser p = Factories.STRICT.createParser(bytes)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return MissingNode.getInstance();
@@ -81,6 +99,12 @@ public final class JsonTrees {
 
     /** The text of a scalar node as JSON (a string quoted and escaped). */
     public static String scalarText(JsonNode node) {
+        String plain = PlainJson.scalarText(node);
+        return plain != null ? plain : scalarTextWithJackson(node);
+    }
+
+    /** {@link #scalarText} by Jackson alone. */
+    static String scalarTextWithJackson(JsonNode node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = generator(out)) {
             writeScalar(node, gen);
@@ -91,10 +115,30 @@ public final class JsonTrees {
     }
 
     static JsonGenerator generator(ByteArrayOutputStream out) throws IOException {
-        return PLAIN.createGenerator(out);
+        return Factories.PLAIN.createGenerator(out);
+    }
+
+    /** The compact bytes of a tree, its objects' fields in their order or, with {@code sortKeys}, by name. */
+    static byte[] writeCompact(JsonNode tree, boolean sortKeys) {
+        byte[] plain = PlainJson.write(tree, sortKeys);
+        return plain != null ? plain : writeCompactWithJackson(tree, sortKeys);
+    }
+
+    /** {@link #writeCompact} by Jackson alone. */
+    static byte[] writeCompactWithJackson(JsonNode tree, boolean sortKeys) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = generator(out)) {
+            writeTree(tree, gen, sortKeys);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] write(JsonNode tree, boolean indented) {
+        if (!indented) {
+            return writeCompact(tree, false);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = generator(out)) {
             if (indented) {
@@ -108,7 +152,7 @@ public final class JsonTrees {
     }
 
     /** {@code Map.Entry.comparingByKey()}, as a class: that one's lambda is made at run time, on each start. */
-    private static final Comparator<Map.Entry<String, JsonNode>> BY_KEY = new Comparator<>() {
+    static final Comparator<Map.Entry<String, JsonNode>> BY_KEY = new Comparator<>() {
         @Override
         public int compare(Map.Entry<String, JsonNode> a, Map.Entry<String, JsonNode> b) {
             return a.getKey().compareTo(b.getKey());

@@ -1,6 +1,7 @@
 package dev.slipway.store;
 
 import dev.slipway.layer.FileTrees;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,28 @@ final class AtomicFiles {
     /** A fresh name in {@code tmp} that no other writer uses. */
     static Path tempName(Path tmp, String prefix) {
         createDirectories(tmp);
-        return tmp.resolve(prefix + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+        return tmp.resolve(prefix + "-" + pid() + "-" + UUID.randomUUID());
+    }
+
+    /**
+     * This process's id. Read from {@code /proc/self} (a symlink named after it): the first
+     * {@code ProcessHandle.current()} of a process sets up the process reaper's thread pool, which
+     * cost a short command milliseconds. Without /proc, from ProcessHandle.
+     */
+    static long pid() {
+        try {
+            String name = new File("/proc/self").getCanonicalFile().getName();
+            boolean digits = !name.isEmpty() && name.length() < 19;
+            for (int i = 0; digits && i < name.length(); i++) {
+                digits = name.charAt(i) >= '0' && name.charAt(i) <= '9';
+            }
+            if (digits) {
+                return Long.parseLong(name);
+            }
+        } catch (IOException e) {
+            // no /proc: asked of the JVM below
+        }
+        return ProcessHandle.current().pid();
     }
 
     static void createDirectories(Path dir) {

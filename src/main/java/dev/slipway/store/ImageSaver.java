@@ -28,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,8 +76,13 @@ public final class ImageSaver {
         }
     }
 
-    /** An image named on the command line: its tag (null when named by ID) and what the store holds for it. */
-    public record Selected(ImageReference tag, Digest target) {
+    /**
+     * An image named on the command line: its tag (null when named by ID), what the store holds for
+     * it, and the image as {@link ImageStore#resolve} read it (kept so that its documents are not read
+     * and parsed again: parsing a manifest or config in the interpreter costs a short command
+     * milliseconds each time).
+     */
+    public record Selected(ImageReference tag, Digest target, ImageStore.Image image) {
     }
 
     private final Store store;
@@ -101,20 +107,32 @@ public final class ImageSaver {
         ImageReference tag = null;
         try {
             ImageReference ref = ImageReference.parse(name);
-            if (image.tags().stream().anyMatch(t -> t.reference().equals(ref))) {
-                tag = ref;
+            for (TagRecord t : image.tags()) {
+                if (t.reference().equals(ref)) {
+                    tag = ref;
+                    break;
+                }
             }
         } catch (SlipwayException namedById) {
             tag = null;
         }
-        return new Selected(tag, image.target());
+        return new Selected(tag, image.target(), image);
+    }
+
+    private List<Selected> resolveAll(List<String> names) {
+        List<Selected> selected = new ArrayList<>(names.size());
+        for (String name : names) {
+            selected.add(resolve(name));
+        }
+        return selected;
     }
 
     /** Writes the images to a file (a tar, written atomically) or, for {@link Format#OCI_DIR}, a new directory. */
     public void save(List<String> images, Format format, Path output) {
-        List<Selected> selected = images.stream().map(this::resolve).toList();
+        List<Selected> selected = resolveAll(images);
         Path parent = output.toAbsolutePath().getParent();
-        Path temp = parent.resolve("." + output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path temp = parent.resolve("." + output.getFileName() + ".tmp-" + AtomicFiles.pid());
+        boolean moved = false;
         try {
             if (format == Format.OCI_DIR) {
                 checkEmptyOrAbsent(output);
@@ -138,12 +156,19 @@ public final class ImageSaver {
                     write(selected, format, sink);
                     sink.commit();
                 }
-                Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // rename(2), as Files.move with ATOMIC_MOVE does, through java.io, whose few lines the
+                // interpreter runs faster than NIO's copy-or-move set-up; on failure Files.move tells why.
+                if (!temp.toFile().renameTo(output.toFile())) {
+                    Files.move(temp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                moved = true;
             }
         } catch (IOException e) {
             throw new SlipwayException("cannot write " + output + ": " + ArchiveSource.oneLine(e), e);
         } finally {
-            deleteQuietly(temp);
+            if (!moved) {
+                deleteQuietly(temp);
+            }
         }
     }
 
@@ -153,7 +178,7 @@ public final class ImageSaver {
             throw new SlipwayException("the oci-dir format needs an output directory (-o DIR)");
         }
         try {
-            writeTar(images.stream().map(this::resolve).toList(), format, out);
+            writeTar(resolveAll(images), format, out);
         } catch (IOException e) {
             throw new SlipwayException("cannot write archive: " + ArchiveSource.oneLine(e), e);
         }
@@ -170,30 +195,51 @@ public final class ImageSaver {
             sink.directory("blobs");
             sink.directory("blobs/sha256");
             Map<Digest, List<ImageReference>> targets = new LinkedHashMap<>();
+            Map<Digest, ImageStore.Image> images = new HashMap<>();
             for (Selected s : selected) {
-                List<ImageReference> tags = targets.computeIfAbsent(s.target(), t -> new ArrayList<>());
+                List<ImageReference> tags = targets.get(s.target());
+                if (tags == null) {
+                    tags = new ArrayList<>();
+                    targets.put(s.target(), tags);
+                    images.put(s.target(), s.image());
+                }
                 if (s.tag() != null && s.tag().tag() != null && !tags.contains(s.tag())) {
                     tags.add(s.tag());
                 }
             }
             if (format == Format.DOCKER_ARCHIVE) {
-                writeDockerArchive(targets, sink);
+                writeDockerArchive(targets, images, sink);
             } else {
                 writeOciLayout(targets, sink);
             }
         }
     }
 
-    private void writeDockerArchive(Map<Digest, List<ImageReference>> targets, ArchiveSink sink) throws IOException {
+    private void writeDockerArchive(Map<Digest, List<ImageReference>> targets, Map<Digest, ImageStore.Image> images,
+            ArchiveSink sink) throws IOException {
         JsonNodeFactory json = JsonNodeFactory.instance;
         List<Descriptor> indexEntries = new ArrayList<>();
         ArrayNode manifestJson = json.arrayNode();
         Map<String, Map<String, String>> repositories = new TreeMap<>();
         for (Map.Entry<Digest, List<ImageReference>> target : targets.entrySet()) {
-            Digest manifestDigest = platformManifest(target.getKey());
-            Manifest manifest = ImageJson.readManifest(store.content().read(manifestDigest));
-            byte[] configBytes = store.content().read(manifest.config().digest());
-            ImageConfig config = ImageJson.readConfig(configBytes);
+            ImageStore.Image image = images.get(target.getKey());
+            Manifest manifest;
+            ImageConfig config;
+            Digest manifestDigest;
+            byte[] configBytes;
+            if (image != null && image.manifestDigest().equals(target.getKey())) {
+                // The target is itself a manifest, the one platformManifest would choose, and the
+                // resolved image holds it and its config as they would be parsed here again.
+                manifestDigest = target.getKey();
+                manifest = image.manifest();
+                configBytes = store.content().read(manifest.config().digest());
+                config = image.config();
+            } else {
+                manifestDigest = platformManifest(target.getKey());
+                manifest = ImageJson.readManifest(store.content().read(manifestDigest));
+                configBytes = store.content().read(manifest.config().digest());
+                config = ImageJson.readConfig(configBytes);
+            }
             List<Digest> diffIds = config.diffIds();
             if (diffIds.size() != manifest.layers().size()) {
                 throw new SlipwayException("image " + manifestDigest + ": manifest has " + manifest.layers().size()
@@ -245,15 +291,16 @@ public final class ImageSaver {
     /** Writes a layer uncompressed under its diffID's name, once; returns its uncompressed size. */
     private long writeUncompressedLayer(Descriptor layer, Digest diffId, String name, ArchiveSink sink)
             throws IOException {
-        Compression compression = Compression.ofMediaType(layer.mediaType());
-        String id = layer.digest().toString();
-        if (compression == Compression.NONE) {
+        // Compared as media types first: initialising Compression loads every codec's classes, which
+        // a save of uncompressed layers (all of Slipway's own) never uses.
+        if (MediaTypes.layerCompression(layer.mediaType()) == MediaTypes.Compression.NONE) {
             if (!layer.digest().equals(diffId)) {
                 throw new SlipwayException("layer " + layer.digest() + " does not match its diffID " + diffId);
             }
-            copyBlob(layer.digest(), sink);
-            return store.content().size(layer.digest());
+            return copyBlob(layer.digest(), sink);
         }
+        Compression compression = Compression.ofMediaType(layer.mediaType());
+        String id = layer.digest().toString();
         long compressedSize = store.content().size(layer.digest());
         progress.started(id, "Decompressing", compressedSize);
         Path temp = AtomicFiles.tempName(store.root().tmp(), "layer");
@@ -324,10 +371,11 @@ public final class ImageSaver {
         return new Descriptor(mediaType, digest, bytes.length);
     }
 
-    private void copyBlob(Digest digest, ArchiveSink sink) throws IOException {
+    /** Copies a blob once under its name; returns its size. */
+    private long copyBlob(Digest digest, ArchiveSink sink) throws IOException {
         String name = blobName(digest);
         if (sink.contains(name)) {
-            return;
+            return store.content().size(digest);
         }
         long size = store.content().size(digest);
         // Not hashed again: the store checked the digest when the blob came in and names it only
@@ -336,7 +384,7 @@ public final class ImageSaver {
         if (!progress.shown()) {
             // No one watches: the file itself, which a tar file copies in the kernel.
             sink.file(name, size, store.content().path(digest));
-            return;
+            return size;
         }
         String id = digest.toString();
         progress.started(id, "Writing", size);
@@ -344,6 +392,7 @@ public final class ImageSaver {
             sink.file(name, size, in);
         }
         progress.finished(id, "Saved (" + DockerFormat.humanSize(size) + ")");
+        return size;
     }
 
     /** The manifest to save for a target: itself, or the host platform's from an index. */

@@ -303,6 +303,10 @@ public final class ImageStore {
         if (rfc3339 == null || rfc3339.isEmpty()) {
             return null;
         }
+        Instant simple = UtcTimes.parseSimple(rfc3339);
+        if (simple != null) {
+            return simple;
+        }
         try {
             return OffsetDateTime.parse(rfc3339).toInstant();
         } catch (DateTimeParseException e) {

@@ -102,9 +102,15 @@ public final class References {
             ImageReference ref = ImageReference.parseWithoutDefaultTag(e.getKey());
             Digest target = Digest.parse(e.getValue().path("target").asText());
             String tagged = e.getValue().path("tagged").asText("");
-            refs.put(ref, new TagRecord(ref, target, tagged.isEmpty() ? Instant.EPOCH : Instant.parse(tagged)));
+            refs.put(ref, new TagRecord(ref, target, tagged.isEmpty() ? Instant.EPOCH : parseTagged(tagged)));
         }
         return refs;
+    }
+
+    /** As {@link Instant#parse}; the form {@link #write} gives without {@code java.time.format}. */
+    static Instant parseTagged(String text) {
+        Instant simple = UtcTimes.parseSimple(text);
+        return simple != null ? simple : Instant.parse(text);
     }
 
     private void write(Map<ImageReference, TagRecord> refs) {

@@ -6,6 +6,7 @@ import dev.slipway.image.JsonTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -64,7 +65,7 @@ public final class Store {
      */
     public boolean recover(RuntimeLeftovers runtime) {
         try {
-            if (!runtime.present() && StaleMounts.under(scratchDirs()).isEmpty() && list(root.tmp()).isEmpty()) {
+            if (!runtime.present() && StaleMounts.under(scratchDirs()).isEmpty() && emptyOrAbsent(root.tmp())) {
                 return false;
             }
             StoreLock.Held gc = StoreLock.of(root.gcLock()).tryExclusive();
@@ -291,6 +292,16 @@ public final class Store {
             return tree != null && tree.isObject() ? tree : null;
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Whether {@code dir} has no entries (or is no directory), read without a stream's set-up. */
+    private static boolean emptyOrAbsent(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
         }
     }
 

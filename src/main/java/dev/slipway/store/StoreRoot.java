@@ -27,7 +27,12 @@ public record StoreRoot(Path dir) {
 
     /** {@code --root}, else {@code $SLIPWAY_ROOT}, else the default for the current user. */
     public static StoreRoot resolve(Path option) {
-        return resolve(option, System.getenv(), isSuperuser(), Path.of(System.getProperty("user.home")));
+        if (option != null) {
+            // Without the environment map and the uid look-up, which only the defaults need and
+            // which cost a short command a few ms.
+            return new StoreRoot(option.toAbsolutePath());
+        }
+        return resolve(null, System.getenv(), isSuperuser(), Path.of(System.getProperty("user.home")));
     }
 
     static StoreRoot resolve(Path option, Map<String, String> env, boolean superuser, Path home) {
