@@ -379,13 +379,13 @@ static ssize_t fget_call(const void *ctx, char *buf, size_t size) {
  * security.capability too), and a name that cannot be read or set (a file system that refuses
  * user.*, a trusted.* name without the privilege) is skipped, not a failed copy.
  */
-static void copy_xattrs(int in, int out) {
+static int copy_xattrs(int in, int out) {
     struct fd_name src = {in, NULL};
     size_t size = 0;
     int err = 0;
     char *list = read_sized(flist_call, &src, &size, &err);
     if (list == NULL) {
-        return;
+        return 0;
     }
     for (size_t i = 0; i < size; i += strnlen(list + i, size - i) + 1) {
         if (strnlen(list + i, size - i) == size - i) {
@@ -400,6 +400,7 @@ static void copy_xattrs(int in, int out) {
         }
     }
     free(list);
+    return size > 0;
 }
 
 /*
@@ -407,6 +408,11 @@ static void copy_xattrs(int in, int out) {
  * owner, src's xattrs (after the owner: chown clears security.capability), the given mode (after the
  * owner: chown clears setuid and setgid) and times. Neither path is followed through a final symlink.
  * On failure dst is removed.
+ *
+ * dst is created with the mode's permission bits (the umask may take some), and the owner and mode
+ * are set only where its fstat differs: a COPY of thousands of files by root mostly needs neither,
+ * and each is an inode change through the overlay. A chown or a copied xattr (an ACL changes the
+ * group bits) always gets the fchmod after it.
  */
 JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jclass cls, jbyteArray src,
         jbyteArray dst, jint uid, jint gid, jint mode, jlong atimeSec, jlong atimeNsec, jlong mtimeSec,
@@ -424,19 +430,26 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jcl
         result = in;
         goto done;
     }
-    out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t) (mode & 0777));
     if (out < 0) {
         result = -errno;
         goto done;
     }
     result = copy_content(in, out, st.st_size);
-    if (result == 0 && fchown(out, (uid_t) uid, (gid_t) gid) != 0) {
-        result = -errno;
+    struct stat made;
+    int known = result == 0 && fstat(out, &made) == 0;
+    int changed = 0;
+    if (result == 0 && (!known || made.st_uid != (uid_t) uid || made.st_gid != (gid_t) gid)) {
+        changed = 1;
+        if (fchown(out, (uid_t) uid, (gid_t) gid) != 0) {
+            result = -errno;
+        }
     }
     if (result == 0) {
-        copy_xattrs(in, out);
+        changed |= copy_xattrs(in, out);
     }
-    if (result == 0 && fchmod(out, (mode_t) (mode & 07777)) != 0) {
+    if (result == 0 && (changed || !known || (made.st_mode & 07777) != (mode_t) (mode & 07777))
+            && fchmod(out, (mode_t) (mode & 07777)) != 0) {
         result = -errno;
     }
     if (result == 0) {

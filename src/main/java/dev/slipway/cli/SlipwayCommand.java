@@ -26,6 +26,9 @@ import picocli.CommandLine.ScopeType;
                 + "and shows where their bytes went.")
 public final class SlipwayCommand implements Runnable {
     private static final String DISABLE_CLOSURES = "picocli.disable.closures";
+    static final String CONVERTERS_EXCLUDES = "picocli.converters.excludes";
+    /** The types whose converters picocli is told not to register (its setting: regular expressions of class names). */
+    static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
 
     /**
      * The subcommands by name, in the order {@code --help} lists them. Not in the {@code @Command}
@@ -62,12 +65,21 @@ public final class SlipwayCommand implements Runnable {
             "db", DbCommand.class);
 
     static {
-        // picocli's default factory looks up Groovy's Closure class once, to support closures in
+        // Settings of picocli for what Slipway does not use, each unless the user set it:
+        // its default factory looks up Groovy's Closure class once, to support closures in
         // annotations: a search of the class path that finds nothing (it opens the jar, which a
-        // command whose classes all come from the launcher's archive never needs) and an
-        // exception. Slipway has no Groovy; a setting of the user's own is kept.
-        if (System.getProperty(DISABLE_CLOSURES) == null) {
-            System.setProperty(DISABLE_CLOSURES, "true");
+        // command whose classes all come from the launcher's archive never needs) and an exception;
+        // and every command line (two for a command: the root's and the command's) registers
+        // converters for java.sql's and java.time's types by reflection, initializing a dozen of
+        // their classes (DriverManager, the date-time formatters), for options no command has (a
+        // test checks the types of every command's options).
+        setIfAbsent(DISABLE_CLOSURES, "true");
+        setIfAbsent(CONVERTERS_EXCLUDES, UNUSED_CONVERTERS);
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 

@@ -2,9 +2,16 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 import org.junit.jupiter.api.io.TempDir;
 
 class SlipwayCommandTest {
@@ -90,5 +97,40 @@ class SlipwayCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(run("images", "--root", dir.resolve("f").toString(), "--bogus").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void noCommandHasAnOptionOfATypeWhoseConverterPicocliIsToldToSkip() {
+        Pattern unused = Pattern.compile(SlipwayCommand.UNUSED_CONVERTERS);
+        List<String> types = new ArrayList<>();
+        types(SlipwayCommand.commandLine(), types);
+        assertThat(types).as("the walk reached the commands' options, db's subcommands' too")
+                .contains("java.nio.file.Path", "java.lang.String", "int", "boolean");
+        assertThat(types).noneMatch(t -> unused.matcher(t).matches());
+        assertThat(unused.matcher(Duration.class.getName()).matches()).isTrue();
+        assertThat(unused.matcher(Path.class.getName()).matches()).isFalse();
+    }
+
+    private static void types(CommandLine cl, List<String> types) {
+        for (ArgSpec arg : cl.getCommandSpec().args()) {
+            types.add(arg.type().getName());
+            for (Class<?> aux : arg.auxiliaryTypes()) {
+                types.add(aux.getName());
+            }
+        }
+        cl.getSubcommands().values().forEach(sub -> types(sub, types));
+    }
+
+    @CommandLine.Command(name = "t")
+    static class TimeOption {
+        @CommandLine.Option(names = "--d")
+        Duration d;
+    }
+
+    @Test
+    void picocliRegistersNoConverterForTheSkippedTypes() {
+        assertThat(SlipwayCommand.COMMANDS).isNotEmpty();
+        CommandLine cl = new CommandLine(new TimeOption());
+        assertThatThrownBy(() -> cl.parseArgs("--d", "PT1S")).hasMessageContaining("java.time.Duration");
     }
 }

@@ -110,6 +110,64 @@ class NativeFilesTest {
     }
 
     @Test
+    void aCopyGetsExactlyTheModeAndOwnerAskedForWhateverTheUmaskAndItsDirectoryGive() throws IOException {
+        if (!NativeLibrary.nativeFiles()) {
+            return;
+        }
+        Path src = Files.writeString(tmp.resolve("src"), "content");
+        FileTime t = FileTime.fromMillis(0);
+        // The file is created with the mode's permission bits, which the umask (022 here) may cut.
+        for (int mode : new int[] {0666, 0777, 0444, 0600, 0, 04755, 02775, 01777}) {
+            Path dst = tmp.resolve("mode-" + Integer.toOctalString(mode));
+            NativeFiles.copy(src, dst, 0, 0, mode, t, t);
+            Map<String, Object> a = Files.readAttributes(dst, "unix:mode,uid,gid", NOFOLLOW);
+            assertThat((int) a.get("mode") & 07777).as(Integer.toOctalString(mode)).isEqualTo(mode);
+            assertThat(a.get("uid")).isEqualTo(0);
+            assertThat(a.get("gid")).isEqualTo(0);
+            assertThat(Files.readString(dst)).isEqualTo("content");
+        }
+        // A setgid directory gives what is created in it its group; the copy's owner still wins.
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        Files.setAttribute(shared, "unix:gid", 4321, NOFOLLOW);
+        Files.setAttribute(shared, "unix:mode", 02775, NOFOLLOW);
+        Path dst = shared.resolve("file");
+        NativeFiles.copy(src, dst, 0, 0, 0644, t, t);
+        Map<String, Object> a = Files.readAttributes(dst, "unix:mode,uid,gid", NOFOLLOW);
+        assertThat(a.get("gid")).isEqualTo(0);
+        assertThat((int) a.get("mode") & 07777).isEqualTo(0644);
+    }
+
+    @Test
+    void anAccessAclCopiedWithTheXattrsLeavesTheModeAskedFor() throws IOException {
+        if (!NativeLibrary.nativeFiles()) {
+            return;
+        }
+        Path src = Files.writeString(tmp.resolve("src"), "content");
+        Files.setAttribute(src, "unix:mode", 0755, NOFOLLOW);
+        // user::rwx user:1000:rwx group::r-x mask::rwx other::r-x: setting it makes the group bits the mask's.
+        Syscalls.setXattr(src, "system.posix_acl_access", acl(new int[][] {
+            {0x01, 7, -1}, {0x02, 7, 1000}, {0x04, 5, -1}, {0x10, 7, -1}, {0x20, 5, -1}}));
+        assertThat((int) Files.getAttribute(src, "unix:mode", NOFOLLOW) & 0777).isEqualTo(0775);
+        Path dst = tmp.resolve("dst");
+        FileTime t = FileTime.fromMillis(0);
+
+        NativeFiles.copy(src, dst, 0, 0, 0755, t, t);
+
+        assertThat(Syscalls.getXattr(dst, "system.posix_acl_access")).isNotNull();
+        assertThat((int) Files.getAttribute(dst, "unix:mode", NOFOLLOW) & 07777).isEqualTo(0755);
+    }
+
+    /** A POSIX ACL in its xattr form: version 2, then (tag, permissions, id) little-endian per entry. */
+    private static byte[] acl(int[][] entries) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 8 * entries.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(2);
+        for (int[] e : entries) {
+            b.putShort((short) e[0]).putShort((short) e[1]).putInt(e[2]);
+        }
+        return b.array();
+    }
+
+    @Test
     void aCopyNeverReplacesNorFollowsAndLeavesNothingWhenItFails() throws IOException {
         if (!NativeLibrary.nativeFiles()) {
             return;
