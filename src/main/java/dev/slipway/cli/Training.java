@@ -77,10 +77,7 @@ public final class Training {
             }
         }
         rehearseRegistry(root, dir);
-        // Not a condition of the archive either: without it a build's first RUN step loads its classes from the jar.
-        if (!Rehearsal.run(dir.resolve("run"))) {
-            System.err.println("training: the RUN step's path was not rehearsed");
-        }
+        rehearseRun(dir.resolve("run"));
         return true;
     }
 
@@ -96,6 +93,21 @@ public final class Training {
             }
         } catch (IOException e) {
             System.err.println("training: no registry to rehearse push and pull against: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A RUN step without a container ({@link Rehearsal}). Not a condition of the archive either:
+     * without it a build's first RUN step loads its classes from the jar.
+     */
+    static void rehearseRun(Path dir) {
+        try {
+            if (Rehearsal.run(dir)) {
+                return;
+            }
+            System.err.println("training: the RUN step's path was not rehearsed");
+        } catch (RuntimeException e) {
+            System.err.println("training: the RUN step's path was not rehearsed: " + e.getMessage());
         }
     }
 

@@ -31,6 +31,23 @@ class TrainingTest {
                 .map(t -> dev.slipway.image.ImageJson.readManifest(store.content().read(t.target())).config().digest())
                 .orElseThrow();
         assertThat(pulled.content().has(config)).as("the same image: its config came back").isTrue();
+        assertThat(dir.resolve("run/rootfs/etc/passwd")).as("a RUN step rehearsed").isNotEmptyFile();
+    }
+
+    @Test
+    void aRunRehearsalThatFailsDoesNotFailTheTraining() throws Exception {
+        // A file where the rehearsal's directory should be: it cannot even make its root file system.
+        Files.writeString(dir.resolve("run"), "not a directory");
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            Training.rehearseRun(dir.resolve("run"));
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("training: the RUN step's path was not rehearsed: ");
     }
 
     @Test
