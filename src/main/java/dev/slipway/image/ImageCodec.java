@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The image documents to and from JSON trees by hand, for {@link ImageJson}: Jackson's data binding
@@ -124,23 +123,36 @@ final class ImageCodec {
         if (c.rootfs() != null) {
             ObjectNode r = n.putObject("rootfs");
             text(r, "type", c.rootfs().type());
-            list(r, "diff_ids", c.rootfs().diffIds(), d -> NODES.textNode(d.toString()));
+            List<Digest> diffIds = c.rootfs().diffIds();
+            if (diffIds != null) {
+                ArrayNode a = r.putArray("diff_ids");
+                for (Digest d : diffIds) {
+                    a.add(d == null ? NODES.nullNode() : NODES.textNode(d.toString()));
+                }
+            }
             extra(r, c.rootfs().extra());
         }
-        list(n, "history", c.history(), h -> {
-            ObjectNode e = NODES.objectNode();
-            text(e, "created", h.created());
-            text(e, "created_by", h.createdBy());
-            text(e, "author", h.author());
-            text(e, "comment", h.comment());
-            if (h.emptyLayer() != null) {
-                e.put("empty_layer", h.emptyLayer());
+        if (c.history() != null) {
+            ArrayNode a = n.putArray("history");
+            for (ImageConfig.History h : c.history()) {
+                a.add(h == null ? NODES.nullNode() : history(h));
             }
-            extra(e, h.extra());
-            return e;
-        });
+        }
         extra(n, c.extra());
         return n;
+    }
+
+    private static ObjectNode history(ImageConfig.History h) {
+        ObjectNode e = NODES.objectNode();
+        text(e, "created", h.created());
+        text(e, "created_by", h.createdBy());
+        text(e, "author", h.author());
+        text(e, "comment", h.comment());
+        if (h.emptyLayer() != null) {
+            e.put("empty_layer", h.emptyLayer());
+        }
+        extra(e, h.extra());
+        return e;
     }
 
     private static ObjectNode containerConfig(ImageConfig.ContainerConfig c) {
@@ -184,7 +196,7 @@ final class ImageCodec {
         if (m.config() != null) {
             n.set("config", descriptor(m.config()));
         }
-        list(n, "layers", m.layers(), ImageCodec::descriptor);
+        descriptors(n, "layers", m.layers());
         if (m.subject() != null) {
             n.set("subject", descriptor(m.subject()));
         }
@@ -198,7 +210,7 @@ final class ImageCodec {
         n.put("schemaVersion", i.schemaVersion());
         text(n, "mediaType", i.mediaType());
         text(n, "artifactType", i.artifactType());
-        list(n, "manifests", i.manifests(), ImageCodec::descriptor);
+        descriptors(n, "manifests", i.manifests());
         if (i.subject() != null) {
             n.set("subject", descriptor(i.subject()));
         }
@@ -247,16 +259,23 @@ final class ImageCodec {
         }
     }
 
-    private static void strings(ObjectNode n, String name, List<String> values) {
-        list(n, name, values, NODES::textNode);
-    }
+    // Lists and maps are written with loops, not lambdas: linking each lambda the first time costs a
+    // short command more than the writing. Null elements are written as nulls, as Jackson writes them.
 
-    /** A list; its null elements are written as nulls, as Jackson writes them. */
-    private static <T> void list(ObjectNode n, String name, List<T> values, Function<T, JsonNode> element) {
+    private static void strings(ObjectNode n, String name, List<String> values) {
         if (values != null) {
             ArrayNode a = n.putArray(name);
-            for (T v : values) {
-                a.add(v == null ? NODES.nullNode() : element.apply(v));
+            for (String v : values) {
+                a.add(v == null ? NODES.nullNode() : NODES.textNode(v));
+            }
+        }
+    }
+
+    private static void descriptors(ObjectNode n, String name, List<Descriptor> values) {
+        if (values != null) {
+            ArrayNode a = n.putArray(name);
+            for (Descriptor v : values) {
+                a.add(v == null ? NODES.nullNode() : descriptor(v));
             }
         }
     }
@@ -264,19 +283,25 @@ final class ImageCodec {
     private static void texts(ObjectNode n, String name, Map<String, String> values) {
         if (values != null) {
             ObjectNode o = n.putObject(name);
-            values.forEach((k, v) -> o.set(k, v == null ? NODES.nullNode() : NODES.textNode(v)));
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                o.set(e.getKey(), e.getValue() == null ? NODES.nullNode() : NODES.textNode(e.getValue()));
+            }
         }
     }
 
     private static void nodes(ObjectNode n, String name, Map<String, JsonNode> values) {
         if (values != null) {
             ObjectNode o = n.putObject(name);
-            values.forEach((k, v) -> o.set(k, v == null ? NODES.nullNode() : v.deepCopy()));
+            for (Map.Entry<String, JsonNode> e : values.entrySet()) {
+                o.set(e.getKey(), e.getValue() == null ? NODES.nullNode() : e.getValue().deepCopy());
+            }
         }
     }
 
     private static void extra(ObjectNode n, Map<String, JsonNode> extra) {
-        extra.forEach((k, v) -> n.set(k, v == null ? NODES.nullNode() : v.deepCopy()));
+        for (Map.Entry<String, JsonNode> e : extra.entrySet()) {
+            n.set(e.getKey(), e.getValue() == null ? NODES.nullNode() : e.getValue().deepCopy());
+        }
     }
 
     // ---- reading ----
@@ -304,9 +329,9 @@ final class ImageCodec {
                 case "os.version" -> osVersion = text(v);
                 case "os.features" -> osFeatures = strings(v);
                 case "variant" -> variant = text(v);
-                case "config" -> config = nested(v, ImageCodec::readContainerConfig);
-                case "rootfs" -> rootfs = nested(v, ImageCodec::readRootFs);
-                case "history" -> history = list(v, e -> readHistory(object(e)));
+                case "config" -> config = v.isNull() ? null : readContainerConfig(object(v));
+                case "rootfs" -> rootfs = v.isNull() ? null : readRootFs(object(v));
+                case "history" -> history = histories(v);
                 default -> extra.put(f.getKey(), unknown(f.getKey(), v));
             }
         }
@@ -322,7 +347,7 @@ final class ImageCodec {
             Map.Entry<String, JsonNode> f = it.next();
             switch (f.getKey()) {
                 case "type" -> type = text(f.getValue());
-                case "diff_ids" -> diffIds = list(f.getValue(), e -> Digest.parse(element(e)));
+                case "diff_ids" -> diffIds = digests(f.getValue());
                 default -> extra.put(f.getKey(), unknown(f.getKey(), f.getValue()));
             }
         }
@@ -379,7 +404,7 @@ final class ImageCodec {
                 case "WorkingDir" -> workingDir = text(v);
                 case "Labels" -> labels = texts(v);
                 case "StopSignal" -> stopSignal = text(v);
-                case "Healthcheck" -> healthcheck = nested(v, ImageCodec::readHealthcheck);
+                case "Healthcheck" -> healthcheck = v.isNull() ? null : readHealthcheck(object(v));
                 case "Shell" -> shell = strings(v);
                 case "OnBuild" -> onBuild = strings(v);
                 case "ArgsEscaped" -> argsEscaped = bool(v);
@@ -430,9 +455,9 @@ final class ImageCodec {
                 case "schemaVersion" -> schemaVersion = intValue(v);
                 case "mediaType" -> mediaType = text(v);
                 case "artifactType" -> artifactType = text(v);
-                case "config" -> config = nested(v, ImageCodec::readDescriptor);
-                case "layers" -> layers = list(v, e -> readDescriptor(object(e)));
-                case "subject" -> subject = nested(v, ImageCodec::readDescriptor);
+                case "config" -> config = v.isNull() ? null : readDescriptor(object(v));
+                case "layers" -> layers = readDescriptors(v);
+                case "subject" -> subject = v.isNull() ? null : readDescriptor(object(v));
                 case "annotations" -> annotations = texts(v);
                 default -> extra.put(f.getKey(), unknown(f.getKey(), v));
             }
@@ -458,8 +483,8 @@ final class ImageCodec {
                 case "schemaVersion" -> schemaVersion = intValue(v);
                 case "mediaType" -> mediaType = text(v);
                 case "artifactType" -> artifactType = text(v);
-                case "manifests" -> manifests = list(v, e -> readDescriptor(object(e)));
-                case "subject" -> subject = nested(v, ImageCodec::readDescriptor);
+                case "manifests" -> manifests = readDescriptors(v);
+                case "subject" -> subject = v.isNull() ? null : readDescriptor(object(v));
                 case "annotations" -> annotations = texts(v);
                 default -> extra.put(f.getKey(), unknown(f.getKey(), v));
             }
@@ -488,7 +513,7 @@ final class ImageCodec {
                 case "size" -> size = longValue(v);
                 case "urls" -> urls = strings(v);
                 case "annotations" -> annotations = texts(v);
-                case "platform" -> platform = nested(v, ImageCodec::readPlatform);
+                case "platform" -> platform = v.isNull() ? null : readPlatform(object(v));
                 case "artifactType" -> artifactType = text(v);
                 default -> extra.put(f.getKey(), unknown(f.getKey(), v));
             }
@@ -529,11 +554,7 @@ final class ImageCodec {
     }
 
     // A null where a field's value goes binds to null, as Jackson binds it; a null inside a list or
-    // map is left to Jackson.
-
-    private static <T> T nested(JsonNode v, Function<ObjectNode, T> read) {
-        return v.isNull() ? null : read.apply(object(v));
-    }
+    // map is left to Jackson. Lists are read with loops, not lambdas (see the writing side).
 
     private static String text(JsonNode v) {
         if (v.isNull()) {
@@ -582,22 +603,63 @@ final class ImageCodec {
         return v.intValue();
     }
 
-    private static <T> List<T> list(JsonNode v, Function<JsonNode, T> element) {
+    /** The elements of an array, or null for a null; anything else is unusual. */
+    private static JsonNode array(JsonNode v) {
         if (v.isNull()) {
             return null;
         }
         if (!v.isArray()) {
             throw UNUSUAL;
         }
-        List<T> list = new ArrayList<>(v.size());
-        for (JsonNode e : v) {
-            list.add(element.apply(e));
+        return v;
+    }
+
+    private static List<String> strings(JsonNode v) {
+        JsonNode a = array(v);
+        if (a == null) {
+            return null;
+        }
+        List<String> list = new ArrayList<>(a.size());
+        for (JsonNode e : a) {
+            list.add(element(e));
         }
         return list;
     }
 
-    private static List<String> strings(JsonNode v) {
-        return list(v, ImageCodec::element);
+    private static List<Digest> digests(JsonNode v) {
+        JsonNode a = array(v);
+        if (a == null) {
+            return null;
+        }
+        List<Digest> list = new ArrayList<>(a.size());
+        for (JsonNode e : a) {
+            list.add(Digest.parse(element(e)));
+        }
+        return list;
+    }
+
+    private static List<Descriptor> readDescriptors(JsonNode v) {
+        JsonNode a = array(v);
+        if (a == null) {
+            return null;
+        }
+        List<Descriptor> list = new ArrayList<>(a.size());
+        for (JsonNode e : a) {
+            list.add(readDescriptor(object(e)));
+        }
+        return list;
+    }
+
+    private static List<ImageConfig.History> histories(JsonNode v) {
+        JsonNode a = array(v);
+        if (a == null) {
+            return null;
+        }
+        List<ImageConfig.History> list = new ArrayList<>(a.size());
+        for (JsonNode e : a) {
+            list.add(readHistory(object(e)));
+        }
+        return list;
     }
 
     private static Map<String, String> texts(JsonNode v) {

@@ -3,6 +3,7 @@ package dev.slipway.store;
 import dev.slipway.SlipwayException;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.FilterOutputStream;
@@ -74,7 +75,8 @@ abstract class ArchiveSink implements Closeable {
      * ordinary entries (a name under 100 ASCII bytes, a size under 8 GiB: every entry of a save but
      * the largest layers and sha512 blobs) are formatted here and the others by commons-compress,
      * which on a short command cost more to load and run than the archive takes to write; a blob
-     * copied from a file into an archive file is copied by the kernel ({@link FileChannel#transferTo}).
+     * over 64 KiB copied from a file into an archive file is copied by the kernel
+     * ({@link FileChannel#transferTo}), a smaller one through the output's buffer.
      */
     static final class Tar extends ArchiveSink {
         private static final int RECORD = 512;
@@ -82,6 +84,8 @@ abstract class ArchiveSink implements Closeable {
         /** Largest size (and mode, times) an ustar header field of 12 bytes holds in octal. */
         private static final long MAX_OCTAL_SIZE = 077777777777L;
         private static final byte[] ZEROS = new byte[RECORD];
+        /** Blobs up to this size are copied through the output's buffer, larger ones by the kernel. */
+        static final int SMALL = 1 << 16;
 
         private final OutputStream out;
         private final FileChannel file;
@@ -115,6 +119,10 @@ abstract class ArchiveSink implements Closeable {
 
         @Override
         protected void write(String name, long size, Path source) throws IOException {
+            if (size <= SMALL && simple(name, size)) {
+                writeSmall(name, (int) size, source);
+                return;
+            }
             if (file == null || !simple(name, size)) {
                 super.write(name, size, source);
                 return;
@@ -131,6 +139,29 @@ abstract class ArchiveSink implements Closeable {
                     copied += n;
                 }
             }
+            position += size;
+            pad();
+        }
+
+        /**
+         * A small blob (most layers of a chain of RUN steps, every config and manifest) read into the
+         * output's buffer: with the archive's other small entries it reaches the file in one write per
+         * 64 KiB, where copying it in the kernel took a flush and a channel's set-up per blob, which
+         * cost more than the copy.
+         */
+        private void writeSmall(String name, int size, Path source) throws IOException {
+            byte[] content = new byte[size];
+            try (FileInputStream in = new FileInputStream(source.toFile())) {
+                for (int n = 0; n < size; ) {
+                    int read = in.read(content, n, size - n);
+                    if (read < 0) {
+                        throw new SlipwayException("internal: " + name + " changed size while being archived");
+                    }
+                    n += read;
+                }
+            }
+            header(name, TarArchiveEntry.DEFAULT_FILE_MODE, size, TarArchiveEntry.LF_NORMAL);
+            out.write(content);
             position += size;
             pad();
         }

@@ -32,6 +32,8 @@ public final class ContentStore {
     private static final int VERIFIED_MAX_BYTES = 1 << 20;
     private static final int VERIFIED_MAX_BLOBS = 256;
     private final StoreRoot root;
+    /** {@code root.blobs()}, resolved once: a save looks up a path per blob. */
+    private final Path blobs;
     /**
      * Blobs that {@link #read} has hashed, by digest: the same bytes read again are not hashed again
      * (a {@code save} reads an image's manifest and config four times each, and until the JIT compiles
@@ -42,10 +44,11 @@ public final class ContentStore {
 
     public ContentStore(StoreRoot root) {
         this.root = root;
+        this.blobs = root.blobs();
     }
 
     public Path path(Digest digest) {
-        return root.blobs().resolve(digest.hex());
+        return blobs.resolve(digest.hex());
     }
 
     public boolean has(Digest digest) {

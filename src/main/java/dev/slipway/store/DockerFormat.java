@@ -18,9 +18,16 @@ import java.util.regex.Pattern;
  */
 public final class DockerFormat {
     private static final String[] DECIMAL_UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"};
-    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-    private static final DateTimeFormatter GO_TIME_STRING =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z 'UTC'").withZone(ZoneOffset.UTC);
+
+    /**
+     * Made on first use: compiling the pattern and building the formatter cost {@code images} (which
+     * needs neither for its table) a few milliseconds.
+     */
+    private static final class Lazy {
+        static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+        static final DateTimeFormatter GO_TIME_STRING =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z 'UTC'").withZone(ZoneOffset.UTC);
+    }
 
     private DockerFormat() {
     }
@@ -61,8 +68,12 @@ public final class DockerFormat {
         if (s.indexOf('.') < 0) {
             return s;
         }
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        // The trailing zeros, by hand: replaceAll compiles its pattern on every call.
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s.charAt(end - 1) == '.' ? s.substring(0, end - 1) : s.substring(0, end);
     }
 
     /** go-units {@code HumanDuration}: "Less than a second", "About a minute", "3 weeks", ... */
@@ -103,7 +114,7 @@ public final class DockerFormat {
 
     /** Go's {@code time.Time.String()} in UTC: {@code 2024-01-02 15:04:05 +0000 UTC}. */
     public static String goTimeString(Instant t) {
-        return GO_TIME_STRING.format(t);
+        return Lazy.GO_TIME_STRING.format(t);
     }
 
     /** {@code stringid.TruncateID}: drops {@code sha256:} and keeps 12 hex digits. */
@@ -118,7 +129,7 @@ public final class DockerFormat {
      * a digest in its id (a digest, or an archive entry holding one), else the id itself.
      */
     public static String transferLabel(String id) {
-        Matcher m = HEX64.matcher(id);
+        Matcher m = Lazy.HEX64.matcher(id);
         return m.find() ? m.group().substring(0, 12) : id;
     }
 

@@ -277,8 +277,12 @@ public final class ImageSaver {
                 repoTags.add(tag.familiarString());
                 indexEntries.add(descriptor.withAnnotations(refAnnotations(tag)));
                 if (!diffIds.isEmpty()) {
-                    repositories.computeIfAbsent(tag.familiarName(), n -> new TreeMap<>())
-                            .put(tag.tag(), diffIds.get(diffIds.size() - 1).hex());
+                    Map<String, String> repository = repositories.get(tag.familiarName());
+                    if (repository == null) {
+                        repository = new TreeMap<>();
+                        repositories.put(tag.familiarName(), repository);
+                    }
+                    repository.put(tag.tag(), diffIds.get(diffIds.size() - 1).hex());
                 }
             }
         }

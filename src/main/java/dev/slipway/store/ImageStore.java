@@ -24,17 +24,17 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Images in a {@link Store} as Docker's image commands see them: by tag or by ID. */
 public final class ImageStore {
-    private static final Pattern ID_PREFIX = Pattern.compile("(?:sha256:)?[0-9a-f]{1,64}");
+
 
     private final Store store;
     private final Clock clock;
@@ -74,7 +74,7 @@ public final class ImageStore {
         if (ref != null && refs.containsKey(ref)) {
             return load(refs.get(ref).target(), refs);
         }
-        if (ID_PREFIX.matcher(nameOrId).matches()) {
+        if (isIdPrefix(nameOrId)) {
             String prefix = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
             Set<Digest> targets = new HashSet<>();
             Set<Digest> ids = new HashSet<>();
@@ -93,8 +93,24 @@ public final class ImageStore {
                 return load(targets.iterator().next(), refs);
             }
         }
-        throw new SlipwayException("No such image: " + (ref != null && !nameOrId.contains(":") && !ID_PREFIX.matcher(nameOrId).matches()
+        throw new SlipwayException("No such image: " + (ref != null && !nameOrId.contains(":") && !isIdPrefix(nameOrId)
                 ? ref.familiarString() : nameOrId));
+    }
+
+    /** {@code (?:sha256:)?[0-9a-f]{1,64}}, matched by hand: compiling it cost every command that resolves an image. */
+    static boolean isIdPrefix(String text) {
+        int start = text.startsWith("sha256:") ? 7 : 0;
+        int length = text.length() - start;
+        if (length < 1 || length > 64) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static ImageReference tryParse(String text) {
@@ -120,8 +136,14 @@ public final class ImageStore {
         }
         Digest id = manifest.config().digest();
         ImageConfig config = ImageJson.readConfig(store.content().read(id));
-        List<TagRecord> tags = refs.values().stream().filter(r -> r.target().equals(target)).toList();
-        return new Image(target, manifestDigest, manifest, id, config, tags);
+        // A loop, not a stream: a stream's first use costs a short command a millisecond.
+        List<TagRecord> tags = new ArrayList<>();
+        for (TagRecord r : refs.values()) {
+            if (r.target().equals(target)) {
+                tags.add(r);
+            }
+        }
+        return new Image(target, manifestDigest, manifest, id, config, Collections.unmodifiableList(tags));
     }
 
     /**

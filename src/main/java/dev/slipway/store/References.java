@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,14 @@ import java.util.function.Function;
  * <pre>{"references": {"docker.io/library/busybox:latest": {"target": "sha256:…", "tagged": "2026-…Z"}}}</pre>
  */
 public final class References {
+    /** By normalized name; a class, not a lambda, whose linking would cost every short command. */
+    private static final Comparator<ImageReference> BY_NAME = new Comparator<>() {
+        @Override
+        public int compare(ImageReference a, ImageReference b) {
+            return a.toString().compareTo(b.toString());
+        }
+    };
+
     private final StoreRoot root;
     private final ContentStore content;
     private final Clock clock;
@@ -83,8 +92,7 @@ public final class References {
     }
 
     private Map<ImageReference, TagRecord> read() {
-        Map<ImageReference, TagRecord> refs = new TreeMap<>(
-                (a, b) -> a.toString().compareTo(b.toString()));
+        Map<ImageReference, TagRecord> refs = new TreeMap<>(BY_NAME);
         JsonNode tree;
         try {
             tree = JsonTrees.read(Files.readAllBytes(root.refsFile()));

@@ -62,6 +62,21 @@ class LauncherTest {
     }
 
     @Test
+    void metadataCommandsAndSaveRunWithTheCollectorTheArchiveWasTrainedWith() throws Exception {
+        List<String> first = launch(project.resolve("slipway"), "--version");
+        assertThat(first.get(1)).contains("-XX:ArchiveClassesAtExit=").contains("-XX:+UseG1GC").doesNotContain("SerialGC");
+        assertThat(first.get(2)).contains("-XX:+UseG1GC").doesNotContain("SerialGC");
+        for (String command : List.of("images", "inspect", "save")) {
+            assertThat(launch(project.resolve("slipway"), "--root", "/r", command, "x")).singleElement().asString()
+                    .as(command).contains("-XX:+UseG1GC").doesNotContain("SerialGC");
+        }
+        for (String command : List.of("build", "pull", "push", "run", "load", "import")) {
+            assertThat(launch(project.resolve("slipway"), "--root", "/r", command, "x")).singleElement().asString()
+                    .as(command).contains("-XX:+UseSerialGC").doesNotContain("G1GC");
+        }
+    }
+
+    @Test
     void rebuildsWhenASourceIsEditedAddedOrDeleted() throws Exception {
         launch(project.resolve("slipway"), "images");
         launch(project.resolve("slipway"), "images");

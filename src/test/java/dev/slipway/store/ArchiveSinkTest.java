@@ -39,7 +39,8 @@ class ArchiveSinkTest {
         List<Entry> entries = new ArrayList<>();
         entries.add(new Entry("blobs", null));
         entries.add(new Entry("blobs/sha256", null));
-        for (int size : new int[] {0, 1, 511, 512, 513, 70_000}) {
+        // From files alternately: 65_536 is the largest read through the buffer, 65_537 copied by the kernel.
+        for (int size : new int[] {0, 1, 511, 512, 513, 70_000, ArchiveSink.Tar.SMALL, 100_000, ArchiveSink.Tar.SMALL + 1}) {
             byte[] content = new byte[size];
             random.nextBytes(content);
             entries.add(new Entry("blobs/sha256/" + "%064x".formatted(size), content));
