@@ -159,6 +159,7 @@ public final class ImageBuilder {
             StageState last;
             CachingExecutor steps;
             Workspace ws;
+            Image image;
             // Closed (so drained: every blob and record of a finished step durable) before the image
             // that names them is written, and on failure too, so the steps that did finish stay cached.
             try (WriteBehind writes = store.writeBehind(); ScratchCleaner scratch = new ScratchCleaner()) {
@@ -176,13 +177,21 @@ public final class ImageBuilder {
                 } finally {
                     executor.releaseIdle();
                 }
+                // Written with the steps' blobs: the close's one sync of the blobs directory covers them too.
+                image = encode(ws.cache().made(last, writes), request, platform);
+                for (byte[] blob : List.of(image.config().bytes(), image.manifest().bytes())) {
+                    if (!store.content().has(Digest.sha256(blob))) {
+                        writes.blob(out -> out.write(blob));
+                    }
+                }
             }
             List<String> outside = new ArrayList<>(ws.outsideInputs());
             if (last.image().historyOrEmpty().stream().allMatch(h -> h.created() == null)) {
                 outside.add("the image is stamped with the time it was built");
             }
-            Result image = commit(ws.cache().made(last), request, platform);
-            return new Result(image.imageId(), image.manifestDigest(), image.config(), image.size(), steps.executed(),
+            Result committed = commit(image, request);
+            return new Result(committed.imageId(), committed.manifestDigest(), committed.config(), committed.size(),
+                    steps.executed(),
                     steps.cached(), steps.keys(), new BuildInputs(images.usedTags(), images.usedBlobs(),
                             steps.layerRecords(), outside));
         }
@@ -216,8 +225,12 @@ public final class ImageBuilder {
         }
     }
 
-    /** Writes the final stage as an image: config, manifest (layers uncompressed), then the tags. */
-    private Result commit(StageState state, BuildRequest request, Platform platform) {
+    /** The final stage as an image, encoded: its config and manifest (layers uncompressed). */
+    private record Image(ImageConfig image, ImageJson.Encoded<ImageConfig> config, List<Descriptor> layers,
+                         ImageJson.Encoded<Manifest> manifest) {
+    }
+
+    private static Image encode(StageState state, BuildRequest request, Platform platform) {
         ImageConfig image = withCreatedTimes(state.image());
         ImageConfig.ContainerConfig.Builder config = image.configOrEmpty().toBuilder();
         request.labels().entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -230,14 +243,20 @@ public final class ImageBuilder {
         }
         image.checkHistoryMatchesLayers();
         ImageJson.Encoded<ImageConfig> encodedConfig = ImageJson.encode(image);
-        store.content().put(encodedConfig.bytes());
         List<Descriptor> layers = new ArrayList<>();
         for (LayerDir layer : state.layers()) {
             layers.add(layer.blob());
         }
         Manifest manifest = Manifest.of(encodedConfig.descriptor(MediaTypes.OCI_CONFIG), layers, false);
-        ImageJson.Encoded<Manifest> encodedManifest = ImageJson.encode(manifest);
-        store.content().put(encodedManifest.bytes());
+        return new Image(image, encodedConfig, layers, ImageJson.encode(manifest));
+    }
+
+    /** Tags the image, whose config and manifest are durable in the store by now. */
+    private Result commit(Image encoded, BuildRequest request) {
+        ImageJson.Encoded<ImageConfig> encodedConfig = encoded.config();
+        ImageJson.Encoded<Manifest> encodedManifest = encoded.manifest();
+        ImageConfig image = encoded.image();
+        List<Descriptor> layers = encoded.layers();
         for (String tag : request.tags()) {
             store.references().set(ImageReference.parse(tag), encodedManifest.digest());
         }

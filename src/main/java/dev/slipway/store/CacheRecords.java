@@ -12,12 +12,17 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +32,22 @@ import java.util.stream.Stream;
  * {@code prune} never sees the blobs without the record that keeps them.
  */
 public final class CacheRecords {
+    private static final String VERSION_ATTRIBUTES = "unix:ino,ctime";
     private final StoreRoot root;
+    /**
+     * The version of each record file this instance read or wrote, by key; {@link #CONFLICT} when
+     * it saw two. A build's up-to-date record checks its records are still these, without reading
+     * them all again at the build's end.
+     */
+    private final Map<Digest, Version> seen = new ConcurrentHashMap<>();
+    private static final Version CONFLICT = new Version(-1, -1);
+
+    /**
+     * One version of a record file. Record files are only ever replaced whole (a rename of a new
+     * file), and a rename changes the ctime, so the inode and ctime name one content.
+     */
+    public record Version(long inode, long ctimeNanos) {
+    }
 
     public CacheRecords(StoreRoot root) {
         this.root = root;
@@ -59,7 +79,15 @@ public final class CacheRecords {
                 ch.write(ByteBuffer.wrap(JsonTrees.write(tree)));
                 ch.force(true);
             }
+            Version written = version(tmp);
             AtomicFiles.replace(tmp, path(record.key()));
+            // Stat'ed again after the rename (which moves the ctime); another inode there is another writer's.
+            Version now = version(path(record.key()));
+            if (written != null && now != null && written.inode() == now.inode()) {
+                saw(record.key(), now);
+            } else {
+                seen.put(record.key(), CONFLICT);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write cache record " + record.key(), e);
         } finally {
@@ -73,7 +101,13 @@ public final class CacheRecords {
 
     public Optional<CacheRecord> get(Digest key) {
         try {
-            return Optional.of(parse(Files.readAllBytes(path(key))));
+            // Stat'ed before the read: a file replaced in between shows as another version later.
+            Version before = version(path(key));
+            byte[] bytes = Files.readAllBytes(path(key));
+            if (before != null) {
+                saw(key, before);
+            }
+            return Optional.of(parse(bytes));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -81,7 +115,31 @@ public final class CacheRecords {
         }
     }
 
+    /**
+     * The version of {@code key}'s record file that this instance read or wrote, or null when it
+     * did neither, or saw two versions.
+     */
+    public Version seen(Digest key) {
+        Version v = seen.get(key);
+        return v == CONFLICT ? null : v;
+    }
+
+    private void saw(Digest key, Version v) {
+        seen.merge(key, v, (old, now) -> old.equals(now) ? old : CONFLICT);
+    }
+
+    private static Version version(Path file) throws IOException {
+        Map<String, Object> a;
+        try {
+            a = Files.readAttributes(file, VERSION_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return new Version((Long) a.get("ino"), ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS));
+    }
+
     public boolean remove(Digest key) {
+        seen.put(key, CONFLICT);
         try {
             return Files.deleteIfExists(path(key));
         } catch (IOException e) {

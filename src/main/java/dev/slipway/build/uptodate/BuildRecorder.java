@@ -9,6 +9,7 @@ import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.lint.LintConfig;
 import dev.slipway.store.BuildRecordFiles;
+import dev.slipway.store.CacheRecords;
 import dev.slipway.store.Store;
 import dev.slipway.store.StoreRoot;
 import dev.slipway.store.TagRecord;
@@ -332,7 +333,18 @@ public final class BuildRecorder {
         i = 0;
         for (Map.Entry<Digest, Digest> e : records.entrySet()) {
             Path file = root.cache().resolve(e.getKey().hex() + ".json");
-            FileStat.read(file, false, r.cacheStats, i * FileStat.FIELDS);
+            int at = i * FileStat.FIELDS;
+            FileStat.read(file, false, r.cacheStats, at);
+            CacheRecords.Version seen = store.cache().seen(e.getKey());
+            if (seen != null) {
+                // The version the build read or wrote, so its content is the one the build used: not read again.
+                if (r.cacheStats[at] == FileStat.ABSENT || r.cacheStats[at + FileStat.INODE] != seen.inode()
+                        || r.cacheStats[at + FileStat.CTIME] != seen.ctimeNanos()) {
+                    return "cache record " + e.getKey() + " changed during the build";
+                }
+                r.cacheKeys[i++] = e.getKey().hex();
+                continue;
+            }
             byte[] bytes = Files.readAllBytes(file);
             FileStat.read(file, false, after, 0);
             // Rewritten by another build since this one read it (--no-cache elsewhere): its layer may be another.

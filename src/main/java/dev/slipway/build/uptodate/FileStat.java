@@ -22,6 +22,7 @@ final class FileStat {
     static final long ABSENT = -1;
     static final int MODE = 0;
     static final int CTIME = 3;
+    static final int INODE = 4;
     private static final String ATTRIBUTES = "unix:mode,size,lastModifiedTime,ctime,ino,dev";
     private static final long S_IFMT = 0170000;
     private static final long S_IFDIR = 0040000;
@@ -46,7 +47,7 @@ final class FileStat {
         out[at + 1] = (Long) a.get("size");
         out[at + 2] = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
         out[at + CTIME] = ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS);
-        out[at + 4] = (Long) a.get("ino");
+        out[at + INODE] = (Long) a.get("ino");
         out[at + 5] = (Long) a.get("dev");
     }
 
@@ -64,7 +65,7 @@ final class FileStat {
         out[at + 1] = stat.size();
         out[at + 2] = stat.mtimeNanosSinceEpoch();
         out[at + CTIME] = stat.ctimeNanosSinceEpoch();
-        out[at + 4] = stat.ino();
+        out[at + INODE] = stat.ino();
         out[at + 5] = stat.dev();
     }
 

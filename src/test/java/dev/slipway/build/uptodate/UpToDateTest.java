@@ -58,6 +58,8 @@ class UpToDateTest {
         Runnable afterStart = () -> { };
         /** Runs as the build's first step starts, while the build reads its inputs. */
         Runnable duringBuild = () -> { };
+        /** Runs after the build, before its record is written. */
+        java.util.function.Consumer<ImageBuilder.Result> beforeFinish = r -> { };
 
         Invocation tag(String t) {
             tags.add(t);
@@ -112,6 +114,7 @@ class UpToDateTest {
             Progress progress = recorder != null ? recorder.progress() : view;
             ImageBuilder.Result result = ImageBuilder.forHost(s, progress).build(request);
             lastId = result.imageId();
+            beforeFinish.accept(result);
             return recorder == null ? "not recorded" : recorder.finish(result, tags, "");
         }
 
@@ -430,6 +433,47 @@ class UpToDateTest {
         UpToDate.Verdict v = inv.check();
         Files.delete(root.resolve("cache").resolve(v.record.cacheKeys[0] + ".json"));
         misses(inv, "cache record " + v.record.cacheKeys[0]);
+    }
+
+    /** Renames another build's record over one that {@code result} used, naming another layer. */
+    private String rewriteARecordOf(ImageBuilder.Result result) {
+        Digest key = result.inputs().layerRecords().keySet().iterator().next();
+        Path file = root.resolve("cache").resolve(key.hex() + ".json");
+        try {
+            String other = Files.readString(file).replace(result.inputs().layerRecords().get(key).hex(),
+                    "0".repeat(64));
+            Path tmp = root.resolve("tmp").resolve("other-writer");
+            Files.writeString(tmp, other);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return key.toString();
+    }
+
+    @Test
+    void aCacheRecordTheBuildWroteRewrittenBeforeItsRecordLeavesNoRecord() throws Exception {
+        Invocation inv = app();
+        List<String> rewritten = new ArrayList<>();
+        inv.beforeFinish = result -> rewritten.add(rewriteARecordOf(result));
+        String why = inv.build();
+        assertThat(rewritten).hasSize(1);
+        assertThat(why).isEqualTo("cache record " + rewritten.get(0) + " changed during the build");
+        misses(inv, "no record");
+    }
+
+    @Test
+    void aCacheRecordTheBuildReadRewrittenBeforeItsRecordLeavesNoRecord() throws Exception {
+        builtAndUpToDate(app());
+        // Another process: the records are read by the cached build, not remembered from writing them.
+        store = Store.open(root);
+        Invocation inv = app();
+        List<String> rewritten = new ArrayList<>();
+        inv.beforeFinish = result -> rewritten.add(rewriteARecordOf(result));
+        String why = inv.build();
+        assertThat(rewritten).hasSize(1);
+        assertThat(why).isEqualTo("cache record " + rewritten.get(0) + " changed during the build");
+        misses(inv, "no record");
     }
 
     @Test
