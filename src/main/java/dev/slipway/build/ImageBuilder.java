@@ -160,36 +160,40 @@ public final class ImageBuilder {
             CachingExecutor steps;
             Workspace ws;
             Image image;
-            // Closed (so drained: every blob and record of a finished step durable) before the image
-            // that names them is written, and on failure too, so the steps that did finish stay cached.
-            try (WriteBehind writes = store.writeBehind(); ScratchCleaner scratch = new ScratchCleaner()) {
-                ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
-                        snapshotter.cleaningWith(scratch), scratch, executor, progress, solver,
-                        new BuildCache(store, remoteCache), writes);
-                Set<Integer> imageStages = Solver.imageStages(plan);
-                steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache(),
-                        stage -> !imageStages.contains(stage));
-                try {
-                    last = solver.solve(steps);
-                } catch (StepFailedException e) {
-                    reportFailure(e, text, fileName);
-                    throw e;
-                } finally {
-                    executor.releaseIdle();
-                }
-                // Written with the steps' blobs: the close's one sync of the blobs directory covers them too.
-                image = encode(ws.cache().made(last, writes), request, platform);
-                for (byte[] blob : List.of(image.config().bytes(), image.manifest().bytes())) {
-                    if (!store.content().has(Digest.sha256(blob))) {
-                        writes.blob(out -> out.write(blob));
+            Result committed;
+            // The scratch directories' removal goes on while the image is written and tagged.
+            try (ScratchCleaner scratch = new ScratchCleaner()) {
+                // Closed (so drained: every blob and record of a finished step durable) before the image
+                // that names them is tagged, and on failure too, so the steps that did finish stay cached.
+                try (WriteBehind writes = store.writeBehind()) {
+                    ws = new Workspace(request.withEpoch(epoch).withDockerfile(file), fileName, ctx, store,
+                            snapshotter.cleaningWith(scratch), scratch, executor, progress, solver,
+                            new BuildCache(store, remoteCache), writes);
+                    Set<Integer> imageStages = Solver.imageStages(plan);
+                    steps = new CachingExecutor(new Steps(ws), ws.cache(), request.noCache(),
+                            stage -> !imageStages.contains(stage));
+                    try {
+                        last = solver.solve(steps);
+                    } catch (StepFailedException e) {
+                        reportFailure(e, text, fileName);
+                        throw e;
+                    } finally {
+                        executor.releaseIdle();
+                    }
+                    // Written with the steps' blobs: the close's one sync of the blobs directory covers them too.
+                    image = encode(ws.cache().made(last, writes), request, platform);
+                    for (byte[] blob : List.of(image.config().bytes(), image.manifest().bytes())) {
+                        if (!store.content().has(Digest.sha256(blob))) {
+                            writes.blob(out -> out.write(blob));
+                        }
                     }
                 }
+                committed = commit(image, request);
             }
             List<String> outside = new ArrayList<>(ws.outsideInputs());
             if (last.image().historyOrEmpty().stream().allMatch(h -> h.created() == null)) {
                 outside.add("the image is stamped with the time it was built");
             }
-            Result committed = commit(image, request);
             return new Result(committed.imageId(), committed.manifestDigest(), committed.config(), committed.size(),
                     steps.executed(),
                     steps.cached(), steps.keys(), new BuildInputs(images.usedTags(), images.usedBlobs(),
