@@ -141,9 +141,7 @@ public final class JsonTrees {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = generator(out)) {
-            if (indented) {
-                gen.useDefaultPrettyPrinter();
-            }
+            gen.useDefaultPrettyPrinter();
             writeTree(tree, gen, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -24,6 +24,9 @@ import java.util.Map;
  * gives the error) and anything that is not plain: a byte outside ASCII, a fraction or exponent, an
  * integer of more than 18 digits, a control character other than the escapes {@code \n \t \r \b \f},
  * deep nesting, long strings.
+ *
+ * <p>{@code store.RefsScanner} reads refs.json by hand too and decodes the same escapes: it stays
+ * apart because it must not load Jackson at all, while this builds Jackson's nodes.
  */
 final class PlainJson {
     /** Deeper documents are left to Jackson, which has its own nesting limit. */

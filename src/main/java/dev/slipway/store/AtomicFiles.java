@@ -31,7 +31,9 @@ final class AtomicFiles {
     /**
      * This process's id. Read from {@code /proc/self} (a symlink named after it): the first
      * {@code ProcessHandle.current()} of a process sets up the process reaper's thread pool, which
-     * cost a short command milliseconds. Without /proc, from ProcessHandle.
+     * cost a short command milliseconds. Without /proc, from ProcessHandle. Only for telling temporary
+     * names apart: a /proc of another PID namespace gives another number, so it never names a live
+     * process to check.
      */
     static long pid() {
         try {

@@ -34,7 +34,6 @@ import java.util.Set;
 /** Images in a {@link Store} as Docker's image commands see them: by tag or by ID. */
 public final class ImageStore {
 
-
     private final Store store;
     private final Clock clock;
 

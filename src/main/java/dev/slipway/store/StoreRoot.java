@@ -37,7 +37,7 @@ public record StoreRoot(Path dir) {
 
     static StoreRoot resolve(Path option, Map<String, String> env, boolean superuser, Path home) {
         if (option != null) {
-            return new StoreRoot(option.toAbsolutePath());
+            return resolve(option);
         }
         String fromEnv = env.get("SLIPWAY_ROOT");
         if (fromEnv != null && !fromEnv.isEmpty()) {
