@@ -409,7 +409,8 @@ static int copy_xattrs(int in, int out) {
  * owner: chown clears setuid and setgid) and times. Neither path is followed through a final symlink.
  * On failure dst is removed.
  *
- * dst is created with the mode's permission bits (the umask may take some), and the owner and mode
+ * dst is created with the mode's permission bits (the umask may take some; group and others only
+ * when the owner is this process's), and the owner and mode
  * are set only where its fstat differs: a COPY of thousands of files by root mostly needs neither,
  * and each is an inode change through the overlay. A chown or a copied xattr (an ACL changes the
  * group bits) always gets the fchmod after it.
@@ -430,7 +431,10 @@ JNIEXPORT jint JNICALL Java_dev_slipway_layer_NativeFiles_copy0(JNIEnv *env, jcl
         result = in;
         goto done;
     }
-    out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t) (mode & 0777));
+    /* Group and others get their bits at creation only when the file is already the owner's: a file
+     * for another owner or group must not be open to this process's group while it is being filled. */
+    mode_t created = (uid_t) uid == geteuid() && (gid_t) gid == getegid() ? 0777 : 0700;
+    out = open(t, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t) (mode & created));
     if (out < 0) {
         result = -errno;
         goto done;

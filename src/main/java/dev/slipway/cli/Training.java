@@ -106,7 +106,8 @@ public final class Training {
                 return;
             }
             System.err.println("training: the RUN step's path was not rehearsed");
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError too: a native library that cannot load must not cost the whole archive.
             System.err.println("training: the RUN step's path was not rehearsed: " + e.getMessage());
         }
     }

@@ -35,6 +35,20 @@ class TrainingTest {
     }
 
     @Test
+    void aRunStepIsRehearsedToItsEnd() {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            Training.rehearseRun(dir.resolve("run"));
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("the rehearsal ran and succeeded").isEmpty();
+    }
+
+    @Test
     void aRunRehearsalThatFailsDoesNotFailTheTraining() throws Exception {
         // A file where the rehearsal's directory should be: it cannot even make its root file system.
         Files.writeString(dir.resolve("run"), "not a directory");

@@ -116,7 +116,7 @@ class NativeFilesTest {
         }
         Path src = Files.writeString(tmp.resolve("src"), "content");
         FileTime t = FileTime.fromMillis(0);
-        // The file is created with the mode's permission bits, which the umask (022 here) may cut.
+        // The file is created with the mode's permission bits, which the process's umask may cut.
         for (int mode : new int[] {0666, 0777, 0444, 0600, 0, 04755, 02775, 01777}) {
             Path dst = tmp.resolve("mode-" + Integer.toOctalString(mode));
             NativeFiles.copy(src, dst, 0, 0, mode, t, t);
