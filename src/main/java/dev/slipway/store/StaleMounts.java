@@ -1,6 +1,7 @@
 package dev.slipway.store;
 
 import dev.slipway.layer.OctalEscapes;
+import dev.slipway.layer.Unmount;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,10 +122,10 @@ final class StaleMounts {
      * detached lazily, which frees it once its last user goes. Returns whether it is gone.
      */
     static boolean unmount(Path point) {
-        return run("umount", point.toString()) || run("umount", "--lazy", point.toString());
+        return Unmount.withTool(point, StaleMounts::run, StaleMounts::run);
     }
 
-    private static boolean run(String... argv) {
+    private static boolean run(List<String> argv) {
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -3,6 +3,7 @@ package dev.slipway.build.exec;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshot;
+import dev.slipway.layer.Unmount;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -327,7 +328,7 @@ final class Sandbox implements AutoCloseable {
         } finally {
             try {
                 if (secretDir != null) {
-                    HostCommand.check(List.of("umount", secretDir.toString()), null);
+                    HostCommand.check(Unmount.command(secretDir), null);
                     HostCommand.deleteTree(secretDir);
                 }
                 reusable = processGone;

@@ -3,6 +3,7 @@ package dev.slipway.build.snapshot;
 import dev.slipway.SlipwayException;
 import dev.slipway.layer.Syscalls;
 import dev.slipway.layer.TreeScanner;
+import dev.slipway.layer.Unmount;
 import dev.slipway.layer.Xattrs;
 
 import java.io.IOException;
@@ -253,23 +254,17 @@ final class OverlaySnapshot implements Snapshot {
         }
         if (Syscalls.available()) {
             try {
-                try {
-                    Syscalls.umount(merged, 0);
-                } catch (Syscalls.Failure e) {
-                    // A process still holding the mount must not leave it attached forever.
-                    Syscalls.umount(merged, Syscalls.MNT_DETACH);
-                }
+                Unmount.inProcess(merged);
             } catch (Syscalls.Failure e) {
                 throw new SlipwayException("cannot unmount " + merged + ": " + e.getMessage(), e);
             }
             mounted = false;
             return;
         }
-        HostCommand.Result r = HostCommand.run(List.of("umount", merged.toString()), null);
-        if (!r.ok()) {
-            // A process still holding the mount must not leave it attached forever.
-            HostCommand.check(List.of("umount", "--lazy", merged.toString()), null);
-        }
+        Unmount.withTool(merged, argv -> HostCommand.run(argv, null).ok(), argv -> {
+            HostCommand.check(argv, null);
+            return true;
+        });
         mounted = false;
     }
 
