@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -291,27 +290,7 @@ public final class FileCopier {
     }
 
     /** One entry to write: its source, where it goes and the source's attributes. */
-    private record Entry(Path src, Path target, Attrs attrs) {
-    }
-
-    /** What a copy and a checksum need of a source's lstat. */
-    record Attrs(int mode, int uid, int gid, long size, long rdev, FileTime mtime, FileTime atime, long mtimeNanos,
-            long ctimeNanos, long ino, long dev) {
-        static Attrs of(NativeFiles.Stat s) {
-            return new Attrs(s.mode(), s.uid(), s.gid(), s.size(), s.rdev(), s.mtime(), s.atime(),
-                    s.mtimeNanosSinceEpoch(), s.ctimeNanosSinceEpoch(), s.ino(), s.dev());
-        }
-
-        static Attrs of(Map<String, Object> a) {
-            return new Attrs((int) a.get("mode"), (int) a.get("uid"), (int) a.get("gid"), (long) a.get("size"),
-                    ((Number) a.get("rdev")).longValue(), (FileTime) a.get("lastModifiedTime"),
-                    (FileTime) a.get("lastAccessTime"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-                    (long) a.get("ino"), (long) a.get("dev"));
-        }
-
-        int type() {
-            return mode & S_IFMT;
-        }
+    private record Entry(Path src, Path target, SourceStat attrs) {
     }
 
     /** One source path selected for copying. */
@@ -434,7 +413,7 @@ public final class FileCopier {
 
         private void copyItem(Item item) throws IOException {
             Path src = tree.host(item.real());
-            Attrs a = stat(src);
+            SourceStat a = stat(src);
             int type = a.type();
             if (req.parents()) {
                 copyWithParents(item, type);
@@ -479,7 +458,7 @@ public final class FileCopier {
                 String childFrame = SourceTree.join(frame, name);
                 String childReal = SourceTree.join(real, name);
                 Path src = tree.host(childReal);
-                Attrs a = child.attrs() != null ? child.attrs() : stat(src);
+                SourceStat a = child.attrs() != null ? child.attrs() : stat(src);
                 if (exclude != null && exclude.excludes(childFrame)
                         && (a.type() != S_IFDIR || !exclude.mayIncludeUnder(childFrame))) {
                     continue;
@@ -498,7 +477,7 @@ public final class FileCopier {
          * are made at once; everything else is queued for {@link #finishItem}, and so is each
          * directory's metadata, which must come after its contents (they change its mtime).
          */
-        private void copyEntry(Path src, String real, String frame, Path target, Attrs a) throws IOException {
+        private void copyEntry(Path src, String real, String frame, Path target, SourceStat a) throws IOException {
             int type = a.type();
             if (type == S_IFDIR) {
                 ensureDirectory(target);
@@ -543,7 +522,7 @@ public final class FileCopier {
         }
 
         private void copyLeaf(Entry e) throws IOException {
-            Attrs a = e.attrs();
+            SourceStat a = e.attrs();
             int mode = a.mode();
             Path target = e.target();
             switch (mode & S_IFMT) {
@@ -567,7 +546,7 @@ public final class FileCopier {
          * it the owner, mode and times the COPY asks for and the source's xattrs through its open
          * file; java.nio's copies the source's, and {@link #applyMeta} then changes what differs.
          */
-        private void copyFile(Path src, Path target, Attrs a) throws IOException {
+        private void copyFile(Path src, Path target, SourceStat a) throws IOException {
             try {
                 if (nativeFiles) {
                     Owner want = wantedOwner(a);
@@ -634,7 +613,7 @@ public final class FileCopier {
          * differs (each change is a system call that dirties the inode). Owner first: chown clears
          * setuid and setgid, which the mode then restores.
          */
-        private void applyMeta(Path target, Attrs a, boolean symlink) throws IOException {
+        private void applyMeta(Path target, SourceStat a, boolean symlink) throws IOException {
             Map<String, Object> now = Files.readAttributes(target, META, NOFOLLOW);
             Owner want = wantedOwner(a);
             boolean chown = (int) now.get("uid") != want.uid() || (int) now.get("gid") != want.gid();
@@ -667,12 +646,12 @@ public final class FileCopier {
         }
 
         /** The owner the COPY gives what it writes from a source with attributes {@code a}. */
-        private Owner wantedOwner(Attrs a) {
+        private Owner wantedOwner(SourceStat a) {
             return ownerOr(tree.isContext() ? Owner.ROOT : new Owner(a.uid(), a.gid()));
         }
 
         /** The permission bits the COPY gives what it writes from a source with mode {@code a.mode()}. */
-        private int wantedPerm(Attrs a) {
+        private int wantedPerm(SourceStat a) {
             int mode = a.mode();
             return chmod == null ? mode & 07777 : chmod.apply(mode & 07777, (mode & S_IFMT) == S_IFDIR);
         }
@@ -755,7 +734,7 @@ public final class FileCopier {
             return Digest.fromMessageDigest(md.digest());
         }
 
-        private void hashEntry(MessageDigest md, String real, String frame, boolean root, Attrs a) throws IOException {
+        private void hashEntry(MessageDigest md, String real, String frame, boolean root, SourceStat a) throws IOException {
             int mode = a.mode();
             int type = mode & S_IFMT;
             boolean owners = !tree.isContext();
@@ -772,7 +751,7 @@ public final class FileCopier {
                 for (SourceTree.Child child : tree.list(real)) {
                     String childFrame = SourceTree.join(frame, child.name());
                     String childReal = SourceTree.join(real, child.name());
-                    Attrs ca = child.attrs() != null ? child.attrs() : stat(tree.host(childReal));
+                    SourceStat ca = child.attrs() != null ? child.attrs() : stat(tree.host(childReal));
                     if (exclude != null && exclude.excludes(childFrame)
                             && (ca.type() != S_IFDIR || !exclude.mayIncludeUnder(childFrame))) {
                         continue;
@@ -782,7 +761,7 @@ public final class FileCopier {
             }
         }
 
-        private Digest content(Path file, Attrs a) throws IOException {
+        private Digest content(Path file, SourceStat a) throws IOException {
             if (memo == null || !tree.isContext()) {
                 return sha256(file);
             }
@@ -804,10 +783,6 @@ public final class FileCopier {
         }
     }
 
-    private static long nanos(Object fileTime) {
-        return ((FileTime) fileTime).to(TimeUnit.NANOSECONDS);
-    }
-
     private static DockerIgnore compileExcludes(List<String> patterns) {
         if (patterns.isEmpty()) {
             return null;
@@ -823,11 +798,11 @@ public final class FileCopier {
         return new SlipwayException("\"/" + path + "\": not found");
     }
 
-    private Attrs stat(Path p) throws IOException {
+    private SourceStat stat(Path p) throws IOException {
         if (nativeFiles) {
-            return Attrs.of(NativeFiles.lstat(p));
+            return SourceStat.of(NativeFiles.lstat(p));
         }
-        return Attrs.of(Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime,ino,dev",
+        return SourceStat.of(Files.readAttributes(p, "unix:mode,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime,ino,dev",
                 NOFOLLOW));
     }
 

@@ -36,7 +36,7 @@ final class SourceTree {
     private final boolean nativeFiles;
 
     /** A visible entry of a directory, with its attributes when the listing gave them (else null). */
-    record Child(String name, FileCopier.Attrs attrs) {
+    record Child(String name, SourceStat attrs) {
     }
 
     SourceTree(CopySource source) {
@@ -152,7 +152,7 @@ final class SourceTree {
             if (!isVisible(rel, e.stat().type() == S_IFDIR)) {
                 continue;
             }
-            out.add(new Child(e.name(), FileCopier.Attrs.of(e.stat())));
+            out.add(new Child(e.name(), SourceStat.of(e.stat())));
         }
         out.sort((a, b) -> compareBytes(a.name(), b.name()));
         return out;

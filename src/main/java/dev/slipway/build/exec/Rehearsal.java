@@ -47,7 +47,7 @@ public final class Rehearsal {
     }
 
     /** The step's root as a plain directory: what the process writes stays in it. */
-    private record DirectorySnapshot(Path rootfs) implements Snapshot {
+    record DirectorySnapshot(Path rootfs) implements Snapshot {
         @Override
         public Path upperDir() {
             return rootfs;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The build up-to-date check, as make, ninja and Gradle have one: before anything heavy loads,
@@ -35,8 +36,6 @@ public final class UpToDate {
     public static final String EXPLAIN = "SLIPWAY_UPTODATE_EXPLAIN";
     /** Contexts with more entries than this are checked by several threads. */
     static final int PARALLEL_ENTRIES = 1024;
-    /** Marks a directory whose listing had a name java.nio keeps as bytes. */
-    private static final Map<String, NativeFiles.Stat> UNLISTABLE = new HashMap<>();
 
     private UpToDate() {
     }
@@ -283,7 +282,8 @@ public final class UpToDate {
     private static String checkListed(BuildRecord r, Path[] dirs) throws IOException {
         int n = r.names.length;
         long[] stat = new long[FileStat.FIELDS];
-        List<Map<String, NativeFiles.Stat>> listings = new ArrayList<>(Collections.nCopies(n, null));
+        // Per directory: null until listed, then empty when it had a name java.nio keeps as bytes.
+        List<Optional<Map<String, NativeFiles.Stat>>> listings = new ArrayList<>(Collections.nCopies(n, null));
         for (int i = 0; i < n; i++) {
             Path p = dirs[i] != null ? dirs[i] : dirs[r.parents[i]].resolve(r.names[i]);
             Map<String, NativeFiles.Stat> listing = i == 0 ? null : listing(listings, r.parents[i], dirs);
@@ -306,22 +306,23 @@ public final class UpToDate {
     }
 
     /** The listing of directory {@code d}, made on first use; null when only per-entry stats will do. */
-    private static Map<String, NativeFiles.Stat> listing(List<Map<String, NativeFiles.Stat>> listings, int d,
-            Path[] dirs) throws IOException {
-        Map<String, NativeFiles.Stat> listing = listings.get(d);
+    private static Map<String, NativeFiles.Stat> listing(List<Optional<Map<String, NativeFiles.Stat>>> listings,
+            int d, Path[] dirs) throws IOException {
+        Optional<Map<String, NativeFiles.Stat>> listing = listings.get(d);
         if (listing == null) {
             List<NativeFiles.Entry> entries = NativeFiles.list(dirs[d], false);
             if (entries == null) {
-                listing = UNLISTABLE;
+                listing = Optional.empty();
             } else {
-                listing = new HashMap<>(entries.size() * 2);
+                Map<String, NativeFiles.Stat> stats = new HashMap<>(entries.size() * 2);
                 for (NativeFiles.Entry e : entries) {
-                    listing.put(e.name(), e.stat());
+                    stats.put(e.name(), e.stat());
                 }
+                listing = Optional.of(stats);
             }
             listings.set(d, listing);
         }
-        return listing == UNLISTABLE ? null : listing;
+        return listing.orElse(null);
     }
 
     /** Entries {@code [from, to)} of the tree, compared with their recorded stats. */

@@ -37,30 +37,10 @@ class RehearsalTest {
         Path rootfs = Files.createDirectories(dir.resolve("rootfs/etc"));
         Files.writeString(rootfs.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         RuncExecutor executor = new RuncExecutor(dir.resolve("exec"), HostCommand.which("false"));
-        ExecSpec spec = ExecSpec.builder(new FixedSnapshot(dir.resolve("rootfs")), List.of("/bin/sh", "-c", "true"))
-                .build();
+        ExecSpec spec = ExecSpec.builder(new Rehearsal.DirectorySnapshot(dir.resolve("rootfs")),
+                List.of("/bin/sh", "-c", "true")).build();
         ExecResult result = executor.run(spec, OutputSink.NONE);
         assertThat(result.succeeded()).isFalse();
         assertThat(result.exitCode()).isEqualTo(1);
-    }
-
-    private record FixedSnapshot(Path rootfs) implements dev.slipway.build.snapshot.Snapshot {
-        @Override
-        public Path upperDir() {
-            return rootfs;
-        }
-
-        @Override
-        public void runtimeTouched(String path) {
-        }
-
-        @Override
-        public Path commit() {
-            return rootfs;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
