@@ -36,49 +36,41 @@ class TrainingTest {
 
     @Test
     void aRunStepIsRehearsedToItsEnd() {
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            Training.rehearseRun(dir.resolve("run"));
-        } finally {
-            System.setErr(original);
-        }
+        String err = stderrOf(() -> Training.rehearseRun(dir.resolve("run")));
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).as("the rehearsal ran and succeeded").isEmpty();
+        assertThat(err).as("the rehearsal ran and succeeded").isEmpty();
     }
 
     @Test
     void aRunRehearsalThatFailsDoesNotFailTheTraining() throws Exception {
         // A file where the rehearsal's directory should be: it cannot even make its root file system.
         Files.writeString(dir.resolve("run"), "not a directory");
-        PrintStream original = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            Training.rehearseRun(dir.resolve("run"));
-        } finally {
-            System.setErr(original);
-        }
+        String err = stderrOf(() -> Training.rehearseRun(dir.resolve("run")));
 
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("training: the RUN step's path was not rehearsed: ");
+        assertThat(err).startsWith("training: the RUN step's path was not rehearsed: ");
     }
 
     @Test
     void stopsAtTheFirstFailingCommand() throws Exception {
         // A file where the store's directory should be: no command can open the store.
         Files.writeString(dir.resolve("root"), "not a directory");
+        boolean[] ok = new boolean[1];
+        String err = stderrOf(() -> ok[0] = Training.run(dir));
+
+        assertThat(ok[0]).isFalse();
+        assertThat(err.lines().filter(l -> l.startsWith("error: "))).hasSize(1);
+    }
+
+    /** What {@code action} printed to System.err. */
+    private static String stderrOf(Runnable action) {
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        boolean ok;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            ok = Training.run(dir);
+            action.run();
         } finally {
             System.setErr(original);
         }
-
-        assertThat(ok).isFalse();
-        assertThat(err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("error: "))).hasSize(1);
+        return err.toString(StandardCharsets.UTF_8);
     }
 }
