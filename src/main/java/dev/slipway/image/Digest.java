@@ -19,8 +19,9 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /**
-     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256}: inputs a short
-     * command hashes in the interpreter either way (64 KiB is about when the JIT compiles SHA-256).
+     * Without the native {@link Sha256}, up to this size {@link #sha256(byte[])} hashes with {@link
+     * SmallSha256}: inputs a short command hashes in the interpreter either way (64 KiB is about when
+     * the JIT compiles SHA-256).
      */
     static final int SMALL = 64 * 1024;
 
@@ -49,7 +50,10 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     public static Digest sha256(byte[] content) {
-        return fromMessageDigest(content.length <= SMALL ? SmallSha256.digest(content) : newSha256().digest(content));
+        if (Sha256.available()) {
+            return fromMessageDigest(new Sha256().digest(content));
+        }
+        return fromMessageDigest(content.length <= SMALL ? SmallSha256.digest(content) : jdkSha256().digest(content));
     }
 
     /** The digest of what a SHA-256 {@link MessageDigest} has consumed so far. */
@@ -57,7 +61,17 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest("sha256", HexFormat.of().formatHex(sha256));
     }
 
+    /** A SHA-256 digest: the host's libcrypto ({@link Sha256}) when it can be used, else the JDK's. */
     public static MessageDigest newSha256() {
+        return Sha256.available() ? new Sha256() : jdkSha256();
+    }
+
+    /** Whether SHA-256 runs in the host's libcrypto here (the native library loaded, and libcrypto found). */
+    public static boolean hashesNatively() {
+        return Sha256.available();
+    }
+
+    static MessageDigest jdkSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
