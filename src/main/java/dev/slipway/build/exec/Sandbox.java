@@ -48,10 +48,6 @@ final class Sandbox implements AutoCloseable {
         this.bundle = bundles.take();
     }
 
-    static boolean hasEntries(Path dir) {
-        return !entries(dir).isEmpty();
-    }
-
     static List<Path> entries(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
