@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.RandomIds;
 import dev.slipway.SlipwayException;
 import dev.slipway.image.Digest;
 import dev.slipway.store.TopDirs;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * The directories of {@code RUN --mount=type=cache}: one per id under {@code <root>/cache-mounts/},
@@ -42,7 +42,7 @@ public final class CacheMounts {
         try {
             TopDirs.createDirectory(dir);
             if (!Files.isDirectory(data)) {
-                Path tmp = dir.resolve(".new-" + UUID.randomUUID());
+                Path tmp = dir.resolve(".new-" + RandomIds.uuid());
                 Files.createDirectory(tmp);
                 setOwner(tmp, mode, uid, gid);
                 try {
@@ -64,7 +64,7 @@ public final class CacheMounts {
                 return lease(data, ch, lock);
             }
             ch.close();
-            Path fresh = dir.resolve(".private-" + UUID.randomUUID());
+            Path fresh = dir.resolve(".private-" + RandomIds.uuid());
             Files.createDirectory(fresh);
             setOwner(fresh, mode, uid, gid);
             return new Lease() {

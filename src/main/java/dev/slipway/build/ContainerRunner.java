@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.RandomIds;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.ExecResult;
 import dev.slipway.build.exec.ExecSpec;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code slipway run}: an image's command in a container over a throw-away snapshot of its layers.
@@ -113,11 +113,11 @@ public final class ContainerRunner {
         String workdir = o.workdir() != null ? o.workdir()
                 : config.workingDir() == null || config.workingDir().isEmpty() ? "/" : config.workingDir();
         String user = o.user() != null ? o.user() : config.user() == null ? "" : config.user();
-        Path area = store.root().tmp().resolve("run-" + UUID.randomUUID());
+        Path area = store.root().tmp().resolve("run-" + RandomIds.uuid());
         try (Store.Session session = store.session();
                 Snapshot snapshot = snapshotter.prepare(lowers, area.resolve("rootfs"))) {
             ExecSpec spec = ExecSpec.builder(snapshot, argv).env(environment(config, o.env())).cwd(workdir).user(user)
-                    .network(o.network()).hostname(UUID.randomUUID().toString().substring(0, 12)).build();
+                    .network(o.network()).hostname(RandomIds.uuid().toString().substring(0, 12)).build();
             ExecResult result = executor.run(spec, sink);
             return result.exitCode();
         } finally {

@@ -20,6 +20,7 @@ import dev.slipway.plan.BuildPlan;
 import dev.slipway.plan.PlatformSpec;
 import dev.slipway.store.DockerFormat;
 import dev.slipway.store.Store;
+import dev.slipway.store.StoreRoot;
 import dev.slipway.store.WriteBehind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -74,8 +74,16 @@ public final class ImageBuilder {
          * {@code built sha256:0123456789ab (app:1.0) 5.2MB in 1.3s: 2 steps executed, 4 cached}.
          */
         public String summary(List<String> tags, Duration elapsed) {
-            return summaryHead(tags) + " in " + String.format(Locale.ROOT, "%.1fs", elapsed.toMillis() / 1000.0) + ": "
-                    + summaryTail();
+            return summaryHead(tags) + " in " + seconds(elapsed.toMillis()) + ": " + summaryTail();
+        }
+
+        /**
+         * {@code String.format(Locale.ROOT, "%.1fs", millis / 1000.0)} (rounding half up), by integer
+         * arithmetic: the Formatter's first use loads the locale data, ~10 ms at the end of every build.
+         */
+        static String seconds(long millis) {
+            long tenths = (millis + 50) / 100;
+            return tenths / 10 + "." + tenths % 10 + "s";
         }
 
         /** The summary before its time: {@code built sha256:0123456789ab (app:1.0) 5.2MB}. */
@@ -111,11 +119,31 @@ public final class ImageBuilder {
         return this;
     }
 
+    /** A store and the host's runtime for builds in it; see {@link #openHost}. */
+    public record Host(Store store, Executor executor) {
+    }
+
+    /**
+     * The store at {@code --root} (or its default) with the host's runtime (runc when available),
+     * recovered as {@link Store#open(Path)} recovers it and of the runtime's leftovers in the same
+     * check: one look at the mounts and scratch directories, not one per caller.
+     */
+    public static Host openHost(Path optionRoot) {
+        StoreRoot root = StoreRoot.resolve(optionRoot);
+        Executor executor = Executor.forHost(root.exec());
+        return new Host(Store.open(root, executor.leftovers()), executor);
+    }
+
     /** A builder with the host's snapshotter and runtime (overlay + runc when available). */
     public static ImageBuilder forHost(Store store, Progress progress) {
         Executor executor = Executor.forHost(store.root().exec());
         store.recover(executor.leftovers());
         return new ImageBuilder(store, progress, Snapshotter.forHost(), executor);
+    }
+
+    /** {@link #forHost(Store, Progress)} in what {@link #openHost} opened (and recovered). */
+    public static ImageBuilder forHost(Host host, Progress progress) {
+        return new ImageBuilder(host.store(), progress, Snapshotter.forHost(), host.executor());
     }
 
     public Result build(BuildRequest request) {
@@ -182,9 +210,9 @@ public final class ImageBuilder {
                     }
                     // Written with the steps' blobs: the close's one sync of the blobs directory covers them too.
                     image = encode(ws.cache().made(last, writes), request, platform);
-                    for (byte[] blob : List.of(image.config().bytes(), image.manifest().bytes())) {
-                        if (!store.content().has(Digest.sha256(blob))) {
-                            writes.blob(out -> out.write(blob));
+                    for (ImageJson.Encoded<?> doc : List.of(image.config(), image.manifest())) {
+                        if (!store.content().has(doc.digest())) {
+                            writes.blob(doc.bytes(), doc.digest());
                         }
                     }
                 }

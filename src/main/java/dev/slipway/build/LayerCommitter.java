@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.RandomIds;
 import dev.slipway.build.snapshot.Snapshot;
 import dev.slipway.image.Descriptor;
 import dev.slipway.image.Digest;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SortedMap;
-import java.util.UUID;
 
 /**
  * Turns a step's overlay-form directory (an overlayfs upperdir) into a layer: a deterministic tar
@@ -119,7 +119,7 @@ public final class LayerCommitter {
         Map<String, SortedMap<String, byte[]>> xattrs = snapshot.committedXattrs().orElse(null);
         if (lazy) {
             // Not a diffID: a name no tar can have, unique to this directory, whose content never changes.
-            Digest id = Digest.sha256(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            Digest id = Digest.sha256(RandomIds.uuid().toString().getBytes(StandardCharsets.UTF_8));
             return new LayerDir(id, writes.adopt(id, upperDir, durable ? null : LayerCommitter::sync), null, null);
         }
         // Straight into the store, which hashes it: no temporary tar, and one hash, not two.

@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.RandomIds;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.ExecMount;
 import dev.slipway.build.exec.ExecResult;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 
 /** RUN: the command in a container over a snapshot of the parent's layers; the upperdir is the new layer. */
@@ -255,7 +255,7 @@ final class RunStep {
             }
             if (!m.readOnly() && m.from() == null) {
                 // rw on the context: writes are discarded, so the step gets a private copy.
-                Path copy = area.resolve("bind-" + UUID.randomUUID());
+                Path copy = area.resolve("bind-" + RandomIds.uuid());
                 ws.copyTree(source, copy);
                 return new ExecMount.Bind(copy, target, false);
             }
@@ -268,7 +268,7 @@ final class RunStep {
                 return ws.request().context();
             }
             StageState other = ws.stages().stateOf(from, step);
-            Snapshot view = ws.snapshotter().prepare(other.lowerDirs(), area.resolve("from-" + UUID.randomUUID()));
+            Snapshot view = ws.snapshotter().prepare(other.lowerDirs(), area.resolve("from-" + RandomIds.uuid()));
             cleanup.add(0, view);
             return view.rootfs();
         }

@@ -1,5 +1,6 @@
 package dev.slipway.build;
 
+import dev.slipway.RandomIds;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.exec.Executor;
 import dev.slipway.build.exec.RootPath;
@@ -16,7 +17,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What the steps of one build share: the request, the store, the runtime, scratch space. */
@@ -164,7 +164,7 @@ final class Workspace {
         if (real == null) {
             throw new SlipwayException("failed to compute cache key: \"/" + SourceTree.clean(source) + "\": not found");
         }
-        Path copy = area.resolve("bind-" + UUID.randomUUID());
+        Path copy = area.resolve("bind-" + RandomIds.uuid());
         try {
             Files.createDirectories(copy);
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import dev.slipway.lint.Linter;
 import dev.slipway.registry.CacheSpec;
 import dev.slipway.registry.RegistryCache;
 import dev.slipway.registry.RegistryClient;
+import dev.slipway.registry.RegistryConfig;
 import dev.slipway.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -236,7 +238,8 @@ public final class BuildCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
-        Store store = Store.open(parent.rootOption());
+        ImageBuilder.Host host = ImageBuilder.openHost(parent.rootOption());
+        Store store = host.store();
         Platform pullPlatform = platform == null ? Platform.host() : Platform.parse(platform);
         BuildCache buildCache = new BuildCache(store);
         boolean terminal = parent.isTerminal(2);
@@ -250,14 +253,27 @@ public final class BuildCommand implements Callable<Integer> {
         Progress p = recorder != null ? recorder.progress() : view;
         ImageBuilder.Result result;
         try (p) {
-            RegistryClient client = registry.client(parent.rootOption(), new TransferPrinter(p.transfers()));
-            RegistryCache registryCache = new RegistryCache(client);
+            // The configuration is read now, so that a bad registries.json fails every build as before;
+            // the client is made when a pull, push or registry cache first needs it, which a build
+            // whose base images are in the store never does.
+            RegistryConfig registryConfig = registry.config(parent.rootOption());
+            RegistryClient[] made = new RegistryClient[1];
+            Supplier<RegistryClient> client = () -> {
+                synchronized (made) {
+                    if (made[0] == null) {
+                        made[0] = registry.client(registryConfig, new TransferPrinter(p.transfers()));
+                    }
+                    return made[0];
+                }
+            };
+            RegistryCache registryCache = imports.isEmpty() && exports.isEmpty() ? null
+                    : new RegistryCache(client.get());
             List<BuildCache.Remote> sources = new ArrayList<>();
             for (CacheSpec from : imports) {
                 sources.add(cacheSource(registryCache, from, store, buildCache, p));
             }
-            result = ImageBuilder.forHost(store, p)
-                    .withPuller(ref -> client.pull(ref, pullPlatform, store), pull)
+            result = ImageBuilder.forHost(host, p)
+                    .withPuller(ref -> client.get().pull(ref, pullPlatform, store), pull)
                     .withRemoteCache(sources.isEmpty() ? null : key -> sources.stream().anyMatch(s -> s.fetch(key)))
                     .build(request);
             int step = p.start("exporting to image");
@@ -268,7 +284,7 @@ public final class BuildCommand implements Callable<Integer> {
             if (push) {
                 for (String t : tags) {
                     ImageReference ref = ImageReference.parse(t);
-                    RegistryClient.PushResult pushed = client.push(store, ref, ref);
+                    RegistryClient.PushResult pushed = client.get().push(store, ref, ref);
                     p.detail(step, "pushing manifest for " + ref + "@" + pushed.digest() + " done");
                 }
             }

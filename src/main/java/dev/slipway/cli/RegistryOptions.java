@@ -38,6 +38,10 @@ public final class RegistryOptions {
     }
 
     RegistryClient client(Path rootOption, TransferListener listener) {
-        return RegistryClient.withDockerCredentials(config(rootOption), dockerConfig(), listener);
+        return client(config(rootOption), listener);
+    }
+
+    RegistryClient client(RegistryConfig config, TransferListener listener) {
+        return RegistryClient.withDockerCredentials(config, dockerConfig(), listener);
     }
 }

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import dev.slipway.build.exec.Rehearsal;
 import dev.slipway.build.uptodate.UpToDate;
+import dev.slipway.image.Digest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,13 +27,37 @@ public final class Training {
     private Training() {
     }
 
-    /** {@code Training DIR}: works in DIR (created, left for the caller to remove); exit 1 if any command failed. */
+    /** Left in the training's directory when SHA-256 runs in libcrypto ({@link Digest#hashesNatively()}). */
+    static final String NATIVE_SHA256 = "sha256-native";
+
+    /**
+     * {@code Training DIR}: works in DIR (created, left for the caller to remove); exit 1 if any
+     * command failed. Leaves {@value #NATIVE_SHA256} in DIR when SHA-256 is native here: the launcher
+     * then runs builds with C1 alone, since C2's one great gain for them, hashing, is not needed.
+     */
     public static void main(String[] args) {
         if (args.length != 1) {
             System.err.println("usage: Training DIR");
             System.exit(2);
         }
-        System.exit(run(Path.of(args[0])) ? 0 : 1);
+        Path dir = Path.of(args[0]);
+        boolean ok = run(dir);
+        if (ok) {
+            noteNativeSha256(dir);
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    /** Leaves {@value #NATIVE_SHA256} in {@code dir} when SHA-256 is native here. */
+    static void noteNativeSha256(Path dir) {
+        if (!Digest.hashesNatively()) {
+            return;
+        }
+        try {
+            Files.writeString(dir.resolve(NATIVE_SHA256), "");
+        } catch (IOException e) {
+            System.err.println("training: cannot note that SHA-256 is native: " + e.getMessage());
+        }
     }
 
     /** Runs the rehearsal in {@code dir}; false as soon as one of its commands fails. */

@@ -19,8 +19,9 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /**
-     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256}: inputs a short
-     * command hashes in the interpreter either way (64 KiB is about when the JIT compiles SHA-256).
+     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256} unless libcrypto is
+     * loaded: inputs a short command hashes in the interpreter either way (64 KiB is about when the
+     * JIT compiles SHA-256).
      */
     static final int SMALL = 64 * 1024;
 
@@ -48,8 +49,16 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest(text.substring(0, colon), text.substring(colon + 1));
     }
 
+    /**
+     * The digest of {@code content}. A small document is hashed by {@link SmallSha256} unless libcrypto
+     * is loaded already: a short command that hashes only a few of them (images, inspect, save)
+     * would spend more loading it.
+     */
     public static Digest sha256(byte[] content) {
-        return fromMessageDigest(content.length <= SMALL ? SmallSha256.digest(content) : newSha256().digest(content));
+        if (content.length <= SMALL && !Sha256.loaded()) {
+            return fromMessageDigest(SmallSha256.digest(content));
+        }
+        return fromMessageDigest(newSha256().digest(content));
     }
 
     /** The digest of what a SHA-256 {@link MessageDigest} has consumed so far. */
@@ -57,7 +66,17 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest("sha256", HexFormat.of().formatHex(sha256));
     }
 
+    /** A SHA-256 digest: the host's libcrypto ({@link Sha256}) when it can be used, else the JDK's. */
     public static MessageDigest newSha256() {
+        return Sha256.available() ? new Sha256() : jdkSha256();
+    }
+
+    /** Whether SHA-256 runs in the host's libcrypto here (the native library loaded, and libcrypto found). */
+    public static boolean hashesNatively() {
+        return Sha256.available();
+    }
+
+    static MessageDigest jdkSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

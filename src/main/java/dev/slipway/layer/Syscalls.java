@@ -1,30 +1,27 @@
 package dev.slipway.layer;
 
+import dev.slipway.NativeLibrary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * mount(2), umount2(2), syncfs(2), the xattr calls and the inode-flags ioctl, made in-process through the small JNI library built
- * from {@code src/main/c} and carried in the jar. A RUN step needs each of them once or more, and
+ * mount(2), umount2(2), syncfs(2), the xattr calls and the inode-flags ioctl, made in-process through
+ * the {@link NativeLibrary}. A RUN step needs each of them once or more, and
  * as forked tools (mount, umount, getfattr) they cost milliseconds apiece. The library is optional:
  * when it was not built (no C compiler), cannot load, or {@code SLIPWAY_NATIVE=0} is set,
  * {@link #available()} is false and callers run the host tools as before.
  *
- * <p>It lives in {@code layer}, the lowest package that needs it (xattrs); {@code build.snapshot}
- * mounts through it. Paths cross as the exact bytes of their names.
+ * <p>It lives in {@code layer}, the lowest package that needs these calls (xattrs); {@code
+ * build.snapshot} mounts through it. Paths cross as the exact bytes of their names.
  */
 public final class Syscalls {
     /** umount2(2) flag: detach now, clean up when no longer busy. */
@@ -40,7 +37,7 @@ public final class Syscalls {
 
     /** How file names are encoded for the kernel: as every java.nio call sends them. */
     static final Charset JNU = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
-    private static final boolean AVAILABLE = load();
+    private static final boolean AVAILABLE = NativeLibrary.loaded();
 
     private Syscalls() {
     }
@@ -199,43 +196,6 @@ public final class Syscalls {
             case ENOTSUP -> "operation not supported";
             default -> "errno " + errno;
         };
-    }
-
-    private static boolean load() {
-        String setting = System.getenv("SLIPWAY_NATIVE");
-        if ("0".equals(setting) || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).equals("linux")) {
-            return false;
-        }
-        URL lib = Syscalls.class.getResource("/native/linux-" + System.getProperty("os.arch") + "/libslipway.so");
-        if (lib == null) {
-            return false;
-        }
-        Path dir = null;
-        Path file = null;
-        try {
-            // A fresh private directory (mode 0700): no other user can swap the file before it loads.
-            dir = Files.createTempDirectory("slipway-native");
-            file = dir.resolve("libslipway.so");
-            try (InputStream in = lib.openStream()) {
-                Files.copy(in, file);
-            }
-            System.load(file.toString());
-            return true;
-        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-            return false;
-        } finally {
-            // Once loaded the mapping stays; the file is not needed.
-            try {
-                if (file != null) {
-                    Files.deleteIfExists(file);
-                }
-                if (dir != null) {
-                    Files.deleteIfExists(dir);
-                }
-            } catch (IOException ignored) {
-                // A leftover in the temp directory holds nothing secret.
-            }
-        }
     }
 
     private static native int mount0(byte[] source, byte[] target, byte[] type, long flags, byte[] data);

@@ -1,5 +1,6 @@
 package dev.slipway.store;
 
+import dev.slipway.RandomIds;
 import dev.slipway.layer.FileTrees;
 import java.io.File;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /** The file-system moves the store is built on: temp names, fsync, atomic rename, deletion. */
@@ -25,7 +25,7 @@ final class AtomicFiles {
     /** A fresh name in {@code tmp} that no other writer uses. */
     static Path tempName(Path tmp, String prefix) {
         createDirectories(tmp);
-        return tmp.resolve(prefix + "-" + pid() + "-" + UUID.randomUUID());
+        return tmp.resolve(prefix + "-" + pid() + "-" + RandomIds.uuid());
     }
 
     /**

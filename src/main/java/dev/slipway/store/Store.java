@@ -50,8 +50,13 @@ public final class Store {
 
     /** The store at {@code --root} (or its default), cleaned of what killed processes left; see {@link #recover}. */
     public static Store open(Path optionRoot) {
-        Store store = new Store(StoreRoot.resolve(optionRoot), Clock.systemUTC());
-        store.recover(RuntimeLeftovers.NONE);
+        return open(StoreRoot.resolve(optionRoot), RuntimeLeftovers.NONE);
+    }
+
+    /** {@link #open(Path)} of a resolved root whose recovery cleans up {@code runtime}'s leftovers too. */
+    public static Store open(StoreRoot root, RuntimeLeftovers runtime) {
+        Store store = new Store(root, Clock.systemUTC());
+        store.recover(runtime);
         return store;
     }
 

@@ -77,7 +77,18 @@ public final class WriteBehind implements AutoCloseable {
      * the latest before the next record is written.
      */
     public Blob blob(ContentStore.BlobWriter writer) {
-        ContentStore.Staged staged = content.stage(writer);
+        return queue(content.stage(writer));
+    }
+
+    /**
+     * {@link #blob(ContentStore.BlobWriter)} of bytes whose digest the caller computed from them in
+     * this process (an {@code ImageJson.Encoded} config or manifest): written, not hashed again.
+     */
+    public Blob blob(byte[] bytes, Digest digest) {
+        return queue(content.stage(bytes, digest));
+    }
+
+    private Blob queue(ContentStore.Staged staged) {
         try {
             submit(() -> {
                 if (failure == null) {

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,9 @@ class LauncherTest {
         script(bin.resolve("java"), String.join("\n",
                 "echo \"java $*\" >>'" + log + "'",
                 "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo jsa >\"${a#*=}\" ;; esac; done",
+                // The training's mark that SHA-256 is native, in its directory (its last argument).
+                "case \"$*\" in *dev.slipway.cli.Training*) if [ -e '" + dir.resolve("native-sha") + "' ]; then",
+                "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && : >\"$last/sha256-native\"; fi ;; esac",
                 ""));
         jar = project.resolve("target/slipway.jar");
         jsa = project.resolve("target/slipway.jsa");
@@ -74,6 +78,38 @@ class LauncherTest {
             assertThat(launch(project.resolve("slipway"), "--root", "/r", command, "x")).singleElement().asString()
                     .as(command).contains("-XX:+UseSerialGC").doesNotContain("G1GC");
         }
+    }
+
+    @Test
+    void buildsRunWithC1AloneWhereTheTrainingFoundNativeSha256() throws Exception {
+        Files.writeString(dir.resolve("native-sha"), "");
+        List<String> first = launch(project.resolve("slipway"), "build", "ctx");
+        assertThat(first.get(first.size() - 1)).contains("-XX:TieredStopAtLevel=1").endsWith("Main build ctx");
+        assertThat(project.resolve("target/slipway.sha256-native")).exists();
+        assertThat(launch(project.resolve("slipway"), "pull", "x")).singleElement().asString()
+                .doesNotContain("TieredStopAtLevel");
+        assertThat(launch(Map.of("SLIPWAY_NATIVE", "0"), project.resolve("slipway"), "build", "ctx")).singleElement()
+                .asString().doesNotContain("TieredStopAtLevel");
+    }
+
+    @Test
+    void buildsKeepC2WhereSha256IsNotNative() throws Exception {
+        List<String> first = launch(project.resolve("slipway"), "build", "ctx");
+        assertThat(first.get(first.size() - 1)).doesNotContain("TieredStopAtLevel").endsWith("Main build ctx");
+        assertThat(project.resolve("target/slipway.sha256-native")).doesNotExist();
+    }
+
+    @Test
+    void aNewTrainingForgetsTheOldMark() throws Exception {
+        Files.writeString(dir.resolve("native-sha"), "");
+        launch(project.resolve("slipway"), "images");
+        assertThat(project.resolve("target/slipway.sha256-native")).exists();
+        Files.delete(dir.resolve("native-sha"));
+        Files.delete(jsa);
+        List<String> calls = launch(project.resolve("slipway"), "build", "ctx");
+        assertThat(calls.get(0)).contains("dev.slipway.cli.Training");
+        assertThat(calls.get(1)).doesNotContain("TieredStopAtLevel");
+        assertThat(project.resolve("target/slipway.sha256-native")).doesNotExist();
     }
 
     @Test
@@ -208,15 +244,24 @@ class LauncherTest {
     }
 
     private List<String> launch(Path launcher, String... args) throws Exception {
+        return launch(Map.of(), launcher, args);
+    }
+
+    private List<String> launch(Map<String, String> env, Path launcher, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
-        return run(dir, command);
+        return run(dir, command, env);
     }
 
     /** Runs the command, returns the calls of mvn and java it made (and clears the log). */
     private List<String> run(Path cwd, List<String> command) throws Exception {
+        return run(cwd, command, Map.of());
+    }
+
+    private List<String> run(Path cwd, List<String> command, Map<String, String> env) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("SLIPWAY_"));
+        pb.environment().putAll(env);
         // What a shell that cd'ed there passes on: its logical directory.
         pb.environment().put("PWD", cwd.toString());
         pb.environment().put("PATH", dir.resolve("bin") + ":/usr/bin:/bin");

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.Store;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,12 @@ class TrainingTest {
                 .orElseThrow();
         assertThat(pulled.content().has(config)).as("the same image: its config came back").isTrue();
         assertThat(dir.resolve("run/rootfs/etc/passwd")).as("a RUN step rehearsed").isNotEmptyFile();
+    }
+
+    @Test
+    void notesWhetherSha256IsNativeForTheLauncher() {
+        Training.noteNativeSha256(dir);
+        assertThat(Files.exists(dir.resolve(Training.NATIVE_SHA256))).isEqualTo(Digest.hashesNatively());
     }
 
     @Test

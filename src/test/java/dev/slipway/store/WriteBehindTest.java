@@ -67,6 +67,18 @@ class WriteBehindTest {
     }
 
     @Test
+    void bytesWithTheirDigestLandUnderThatDigestWithoutATempFileLeft() throws IOException {
+        Store store = store();
+        byte[] config = "{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256(config);
+        try (WriteBehind writes = store.writeBehind()) {
+            assertThat(writes.blob(config, digest)).isEqualTo(new Blob(digest, config.length));
+        }
+        assertThat(store.content().read(digest)).isEqualTo(config);
+        assertThat(tmpEntries()).isEmpty();
+    }
+
+    @Test
     void aBlobThatCannotBePublishedKeepsTheRecordsAfterItOffDisk() throws IOException {
         Store store = store();
         // blobs/ cannot be created: a file is in its way.

@@ -67,7 +67,7 @@ public final class ChrootExecutor implements Executor {
         return new RuntimeLeftovers() {
             @Override
             public boolean present() {
-                return Sandbox.hasEntries(stateDir.resolve("bundles"));
+                return StateDirs.hasEntries(stateDir.resolve("bundles"));
             }
 
             @Override

@@ -73,7 +73,7 @@ public final class RuncExecutor implements Executor {
         return new RuntimeLeftovers() {
             @Override
             public boolean present() {
-                return Sandbox.hasEntries(runcRoot) || Sandbox.hasEntries(stateDir.resolve("bundles"));
+                return StateDirs.hasEntries(runcRoot) || StateDirs.hasEntries(stateDir.resolve("bundles"));
             }
 
             @Override

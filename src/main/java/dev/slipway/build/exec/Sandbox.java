@@ -1,5 +1,6 @@
 package dev.slipway.build.exec;
 
+import dev.slipway.RandomIds;
 import dev.slipway.SlipwayException;
 import dev.slipway.build.snapshot.HostCommand;
 import dev.slipway.build.snapshot.Snapshot;
@@ -12,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,6 @@ import java.util.Map;
  */
 final class Sandbox implements AutoCloseable {
     static final List<String> RUNTIME_DIRS = List.of("/proc", "/dev", "/sys");
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final Snapshot snapshot;
     private final Path rootfs;
     private final Bundles bundles;
@@ -51,10 +48,6 @@ final class Sandbox implements AutoCloseable {
         this.bundle = bundles.take();
     }
 
-    static boolean hasEntries(Path dir) {
-        return !entries(dir).isEmpty();
-    }
-
     static List<Path> entries(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
@@ -74,9 +67,7 @@ final class Sandbox implements AutoCloseable {
     }
 
     static String newId() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return "slipway-" + HexFormat.of().formatHex(b);
+        return "slipway-" + RandomIds.hex(8);
     }
 
     /** Prepares a run of {@code spec} in a bundle of {@code bundles}; the caller must close the sandbox whatever happens. */
