@@ -216,6 +216,33 @@ class ExecIntegrationTest {
         }
     }
 
+    /** Stubs sharing missing parents are made once and go again, directories too unless kept. */
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "chroot"})
+    void mountpointStubsLeaveOnlyTheDirectoriesAskedToStay(String runtime) throws IOException {
+        Path a = Files.writeString(work.resolve("a"), "A");
+        Path b = Files.writeString(work.resolve("b"), "B");
+        for (boolean keep : List.of(false, true)) {
+            Lines lines = new Lines();
+            try (Snapshot s = snapshot("s" + keep)) {
+                ExecSpec spec = ExecSpec.builder(s, List.of("sh", "-c", "cat /new/dir/a /new/dir/b /etc/b; echo"))
+                        .mount(new ExecMount.Bind(a, "/new/dir/a", true))
+                        .mount(new ExecMount.Bind(b, "/new/dir/b", true))
+                        .mount(new ExecMount.Bind(b, "/etc/b", true))
+                        .keepDirectoryStubs(keep).build();
+                assertThat(executor(runtime, work.resolve("state")).run(spec, lines).exitCode()).isZero();
+                assertThat(lines.out).containsExactly("ABB");
+                Set<String> kept = new TreeSet<>(Set.of("new", "new/dir"));
+                for (String d : Sandbox.RUNTIME_DIRS) {
+                    if (!Files.exists(lower.resolve(d.substring(1)))) {
+                        kept.add(d.substring(1));
+                    }
+                }
+                assertThat(tree(s.commit())).as("keep " + keep).isEqualTo(keep ? kept : Set.of());
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"runc", "chroot"})
     void parallelRunsDoNotCollide(String runtime) throws Exception {
