@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The /etc/hosts, /etc/resolv.conf and /etc/hostname a step sees, as BuildKit writes them. */
 final class HostFiles {
+    /** Compiled once: String.split with this regex compiles it again for every line of every step. */
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
     private static final List<String> DEFAULT_NAMESERVERS =
             List.of("8.8.8.8", "8.8.4.4", "2001:4860:4860::8888", "2001:4860:4860::8844");
 
@@ -42,7 +45,7 @@ final class HostFiles {
         StringBuilder out = new StringBuilder();
         boolean any = false;
         for (String line : hostText.split("\n", -1)) {
-            List<String> f = List.of(line.strip().split("\\s+"));
+            List<String> f = List.of(BLANKS.split(line.strip()));
             if (f.size() >= 2 && f.get(0).equals("nameserver")) {
                 if (isLoopback(f.get(1))) {
                     continue;
@@ -64,7 +67,7 @@ final class HostFiles {
     static List<String> nameservers(String text) {
         List<String> out = new ArrayList<>();
         for (String line : text.split("\n")) {
-            String[] f = line.strip().split("\\s+");
+            String[] f = BLANKS.split(line.strip());
             if (f.length >= 2 && f[0].equals("nameserver")) {
                 out.add(f[1]);
             }

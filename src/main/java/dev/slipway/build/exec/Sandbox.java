@@ -161,12 +161,18 @@ final class Sandbox implements AutoCloseable {
     }
 
     static List<String> withDefaults(List<String> env, ResolvedUser user) {
+        boolean path = false;
+        boolean home = false;
+        for (String e : env) {
+            path |= e.startsWith("PATH=");
+            home |= e.startsWith("HOME=");
+        }
         List<String> out = new ArrayList<>(env);
-        if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
+        if (!path) {
             out.add("PATH=" + ExecSpec.DEFAULT_PATH);
         }
         // runc fills HOME from the image's passwd; the chroot fallback must do it the same way.
-        if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+        if (!home) {
             out.add("HOME=" + user.home());
         }
         return out;

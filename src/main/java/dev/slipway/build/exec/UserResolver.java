@@ -107,7 +107,12 @@ public final class UserResolver {
     }
 
     private static String homeOf(List<PasswdEntry> users, int uid) {
-        return users.stream().filter(e -> e.uid() == uid).map(PasswdEntry::home).findFirst().orElse("/");
+        for (PasswdEntry e : users) {
+            if (e.uid() == uid) {
+                return e.home();
+            }
+        }
+        return "/";
     }
 
     private static Integer idOrRoot(String s) {
@@ -116,8 +121,14 @@ public final class UserResolver {
 
     /** A decimal id in 0..2^31-1, null when {@code s} is not a number; too large is an error. */
     static Integer parseId(String s) {
-        if (s.isEmpty() || !s.chars().allMatch(Character::isDigit)) {
+        if (s.isEmpty()) {
             return null;
+        }
+        // A loop, not a stream: this runs for two fields of every passwd line on every RUN step.
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return null;
+            }
         }
         if (s.length() > 10 || Long.parseLong(s) > Integer.MAX_VALUE) {
             throw new SlipwayException("uids and gids must be in range 0-" + Integer.MAX_VALUE + ": " + s);

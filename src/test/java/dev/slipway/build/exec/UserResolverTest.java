@@ -108,4 +108,14 @@ class UserResolverTest {
         assertThatThrownBy(() -> UserResolver.resolve(root, "app")).isInstanceOf(SlipwayException.class)
                 .hasMessageContaining("/etc/group in the image is larger than 10 MiB");
     }
+
+    @Test
+    void anIdWithAnythingButDigitsIsANameAndABadPasswdLineIsSkipped() {
+        String passwd = "x1:x:1a:0::/bad:/bin/sh\n12a:x:7:7::/named:/bin/sh\nroot:x:0:0::/root:/bin/sh\n";
+        assertThat(UserResolver.resolve("12a", passwd, "")).isEqualTo(new ResolvedUser(7, 7, List.of(), "/named"));
+        assertThatThrownBy(() -> UserResolver.resolve("x1", passwd, "")).isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("unable to find user x1");
+        assertThatThrownBy(() -> UserResolver.resolve("-1:2", passwd, null)).isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("unable to find user -1");
+    }
 }
