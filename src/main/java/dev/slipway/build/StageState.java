@@ -6,6 +6,7 @@ import dev.slipway.plan.StageScope;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The state of a stage between two steps: the image config built so far (config, history and
@@ -28,9 +29,22 @@ public record StageState(ImageConfig image, List<LayerDir> layers, StageScope sc
 
     public StageState {
         layers = List.copyOf(layers);
-        if (!image.diffIds().equals(layers.stream().map(LayerDir::id).toList())) {
+        if (!matches(image.diffIds(), layers)) {
             throw new IllegalArgumentException("layers do not match the config's diff_ids");
         }
+    }
+
+    /** A loop, not a stream: every step makes a few states, each checked against all its layers. */
+    private static boolean matches(List<Digest> diffIds, List<LayerDir> layers) {
+        if (diffIds.size() != layers.size()) {
+            return false;
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            if (!Objects.equals(diffIds.get(i), layers.get(i).id())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public StageState(ImageConfig image, List<LayerDir> layers, StageScope scope, boolean cmdSet) {
