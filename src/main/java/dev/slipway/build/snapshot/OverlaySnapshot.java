@@ -7,6 +7,7 @@ import dev.slipway.layer.Unmount;
 import dev.slipway.layer.Xattrs;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -72,7 +73,9 @@ final class OverlaySnapshot implements Snapshot {
                 Files.createDirectories(area.resolve("empty"));
                 lowerNames.add(area.resolve("empty").toString());
             } else {
-                lowers.forEach(p -> lowerNames.add(p.toString()));
+                for (Path p : lowers) {
+                    lowerNames.add(p.toString());
+                }
             }
             String data = options(lowerNames, s.upper.toString(), area.resolve("work").toString());
             if (data.length() + VOLATILE.length() <= MAX_MOUNT_DATA && Syscalls.available()) {
@@ -247,8 +250,8 @@ final class OverlaySnapshot implements Snapshot {
     }
 
     private static boolean isEmptyDir(Path dir) {
-        try (var s = Files.list(dir)) {
-            return s.findAny().isEmpty();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            return !s.iterator().hasNext();
         } catch (IOException e) {
             return false;
         }
