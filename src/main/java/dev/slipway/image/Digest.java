@@ -19,9 +19,9 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /**
-     * Without the native {@link Sha256}, up to this size {@link #sha256(byte[])} hashes with {@link
-     * SmallSha256}: inputs a short command hashes in the interpreter either way (64 KiB is about when
-     * the JIT compiles SHA-256).
+     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256} unless libcrypto is
+     * loaded: inputs a short command hashes in the interpreter either way (64 KiB is about when the
+     * JIT compiles SHA-256).
      */
     static final int SMALL = 64 * 1024;
 
@@ -49,11 +49,16 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return new Digest(text.substring(0, colon), text.substring(colon + 1));
     }
 
+    /**
+     * The digest of {@code content}. A small document is hashed by {@link SmallSha256} unless libcrypto
+     * is loaded already: a short command that hashes only a few of them (images, inspect, save)
+     * would spend more loading it.
+     */
     public static Digest sha256(byte[] content) {
-        if (Sha256.available()) {
-            return fromMessageDigest(new Sha256().digest(content));
+        if (content.length <= SMALL && !Sha256.loaded()) {
+            return fromMessageDigest(SmallSha256.digest(content));
         }
-        return fromMessageDigest(content.length <= SMALL ? SmallSha256.digest(content) : jdkSha256().digest(content));
+        return fromMessageDigest(newSha256().digest(content));
     }
 
     /** The digest of what a SHA-256 {@link MessageDigest} has consumed so far. */

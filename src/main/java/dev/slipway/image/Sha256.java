@@ -12,12 +12,12 @@ import java.security.MessageDigest;
  * then uses the JDK's.
  */
 final class Sha256 extends MessageDigest implements Cloneable {
-    /** The size of libcrypto's context as the library keeps it; 0 when there is no libcrypto. */
-    private static final int CONTEXT = load();
+    /** Set once libcrypto is loaded and found usable. */
+    private static volatile boolean loaded;
     /** Single bytes (a stream's write(int)) gathered here: one native call per byte would cost more than the hash. */
     private static final int PENDING = 64;
 
-    private byte[] context = new byte[CONTEXT];
+    private byte[] context = new byte[Library.CONTEXT];
     private byte[] pending;
     private int pendingCount;
 
@@ -30,19 +30,36 @@ final class Sha256 extends MessageDigest implements Cloneable {
         check(init0(context));
     }
 
+    /** Whether libcrypto can hash here; the first call loads the native library and libcrypto. */
     static boolean available() {
-        return CONTEXT > 0;
+        return Library.CONTEXT > 0;
     }
 
-    private static int load() {
-        if (!NativeLibrary.loaded()) {
-            return 0;
-        }
-        try {
-            return load0();
-        } catch (UnsatisfiedLinkError e) {
-            // A library from a build before SHA-256 was added to it.
-            return 0;
+    /**
+     * Whether an earlier {@link #available()} loaded libcrypto. Loading it (and the native library)
+     * costs a command a few milliseconds, more than the pure-Java hash of a few small documents.
+     */
+    static boolean loaded() {
+        return loaded;
+    }
+
+    /** Loaded on first use. */
+    private static final class Library {
+        /** The size of libcrypto's context as the native library keeps it; 0 when there is no libcrypto. */
+        static final int CONTEXT = load();
+
+        private static int load() {
+            if (!NativeLibrary.loaded()) {
+                return 0;
+            }
+            try {
+                int size = load0();
+                loaded = size > 0;
+                return size;
+            } catch (UnsatisfiedLinkError e) {
+                // A library from a build before SHA-256 was added to it.
+                return 0;
+            }
         }
     }
 

@@ -24,6 +24,19 @@ class Sha256Test {
         // CI installs libssl3 (libcrypto) with the other packages; a machine without it hashes with the JDK.
         assertThat(Sha256.available()).isEqualTo(NativeLibrary.loaded());
         assertThat(Digest.newSha256().getClass() == Sha256.class).isEqualTo(Sha256.available());
+        assertThat(Sha256.loaded()).isEqualTo(Sha256.available());
+    }
+
+    @Test
+    void smallAndLargeDocumentsHashTheSameWhicheverImplementationServes() {
+        Random random = new Random(11);
+        for (int size : new int[] {0, 1, 55, 56, 63, 64, 65, 1000, Digest.SMALL, Digest.SMALL + 1, 200_000}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            String expected = hex(jdk().digest(data));
+            assertThat(Digest.sha256(data).hex()).as("%d bytes", size).isEqualTo(expected);
+            assertThat(hex(SmallSha256.digest(data))).as("%d bytes", size).isEqualTo(expected);
+        }
     }
 
     @Test
