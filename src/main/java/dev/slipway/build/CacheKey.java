@@ -5,10 +5,9 @@ import dev.slipway.image.Digest;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +26,12 @@ public final class CacheKey {
     /** The encoding version, the first field of every key. */
     public static final String VERSION = "slipway.cache.v1";
 
-    private final MessageDigest md = Digest.newSha256();
+    /**
+     * The encoding so far, hashed in one go by {@link #digest}: feeding a digest a few bytes at a
+     * time cost more in interpreted calls than the hashing, for the few hundred bytes of a key.
+     */
+    private byte[] buf = new byte[512];
+    private int size;
 
     private CacheKey(String kind) {
         string(VERSION);
@@ -47,22 +51,35 @@ public final class CacheKey {
     }
 
     public Digest digest() {
-        return Digest.fromMessageDigest(md.digest());
+        return Digest.sha256(Arrays.copyOf(buf, size));
+    }
+
+    private void room(int n) {
+        if (size + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+        }
     }
 
     private void tag(char t) {
-        md.update((byte) t);
+        room(1);
+        buf[size++] = (byte) t;
     }
 
+    /** Big-endian, eight bytes. */
     private void length(long n) {
-        md.update(ByteBuffer.allocate(8).putLong(n).array());
+        room(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            buf[size++] = (byte) (n >>> shift);
+        }
     }
 
     private void string(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         tag('s');
         length(b.length);
-        md.update(b);
+        room(b.length);
+        System.arraycopy(b, 0, buf, size, b.length);
+        size += b.length;
     }
 
     private void value(Object v) {
@@ -87,7 +104,9 @@ public final class CacheKey {
         } else if (v instanceof List<?> list) {
             tag('l');
             length(list.size());
-            list.forEach(this::value);
+            for (Object x : list) {
+                value(x);
+            }
         } else if (v instanceof Map<?, ?> map) {
             TreeMap<String, Object> sorted = new TreeMap<>();
             map.forEach((k, x) -> sorted.put(String.valueOf(k), x));

@@ -70,4 +70,33 @@ class CacheKeyTest {
         assertThat(key("i", first("FROM scratch\nRUN --network=none true\n")))
                 .isNotEqualTo(key("i", first("FROM scratch\nRUN true\n")));
     }
+
+    /** The documented encoding written out by hand: records made before keep matching. */
+    @Test
+    void encodingIsTheDocumentedOne() throws Exception {
+        String big = "é".repeat(700);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(expected);
+        for (String s : List.of(CacheKey.VERSION, "t", "a")) {
+            byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeByte('s');
+            out.writeLong(b.length);
+            out.write(b);
+        }
+        out.writeByte('l');
+        out.writeLong(5);
+        byte[] b = big.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeByte('s');
+        out.writeLong(b.length);
+        out.write(b);
+        out.writeByte('i');
+        out.writeLong(-2);
+        out.writeByte('n');
+        out.writeByte('T');
+        out.writeByte('c');
+        out.writeLong('x');
+        java.util.List<Object> values = new java.util.ArrayList<>(List.of(big, -2L, true, 'x'));
+        values.add(2, null);
+        assertThat(key("a", values)).isEqualTo(Digest.sha256(expected.toByteArray()));
+    }
 }

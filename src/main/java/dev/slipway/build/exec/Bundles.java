@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
@@ -21,6 +23,8 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * its process is gone; {@link #clear} removes the idle ones when no run is in flight.
  */
 final class Bundles {
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r--r--");
+
     private final Path dir;
     private final ConcurrentLinkedDeque<Bundle> idle = new ConcurrentLinkedDeque<>();
 
@@ -83,9 +87,12 @@ final class Bundles {
         Path write(String name, String content) throws IOException {
             Path p = dir.resolve(name);
             if (!content.equals(written.get(name))) {
-                written.remove(name);
+                // Rewriting a file keeps its mode: only a file this bundle has not written yet needs it set.
+                boolean existed = written.remove(name) != null;
                 Files.writeString(p, content, StandardCharsets.UTF_8);
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
+                if (!existed) {
+                    Files.setPosixFilePermissions(p, FILE_MODE);
+                }
                 written.put(name, content);
             }
             return p;

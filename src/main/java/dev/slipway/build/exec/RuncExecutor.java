@@ -35,7 +35,7 @@ public final class RuncExecutor implements Executor {
     public ExecResult run(ExecSpec spec, OutputSink sink) {
         try (Sandbox sandbox = Sandbox.prepare(spec, bundles)) {
             Plan plan = sandbox.plan();
-            sandbox.writeFile("config.json", OciSpec.toJson(OciSpec.generate(plan)));
+            sandbox.writeFile("config.json", OciSpec.json(plan));
             String runcRoot = stateDir.resolve("runc").toString();
             List<String> cmd = List.of(runc, "--root", runcRoot, "run", "--bundle", sandbox.bundle().toString(),
                     plan.id());

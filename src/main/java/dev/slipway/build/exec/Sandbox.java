@@ -235,6 +235,7 @@ final class Sandbox implements AutoCloseable {
                 if (!touched.containsKey(existing)) {
                     Path dir = RootPath.join(rootfs, RootPath.resolve(rootfs, existing));
                     touched.put(existing, Files.readAttributes(dir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+                    snapshot.runtimeTouched(existing);
                 }
                 stubs.add(new Stub(missing, file));
             }
@@ -282,7 +283,6 @@ final class Sandbox implements AutoCloseable {
             } catch (IOException ignored) {
                 // The process may have removed or replaced it; then its change is the layer's.
             }
-            snapshot.runtimeTouched(e.getKey());
         }
     }
 

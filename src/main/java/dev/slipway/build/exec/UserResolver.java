@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Resolves USER against the image's own /etc/passwd and /etc/group, as BuildKit does with
@@ -28,13 +29,20 @@ public final class UserResolver {
     record GroupEntry(String name, int gid, List<String> members) {
     }
 
-    /** Resolves {@code user} with the passwd and group files of {@code rootfs}. */
+    /**
+     * Resolves {@code user} with the passwd and group files of {@code rootfs}; the group file is
+     * read only when the user needs it (not for the default root user of most RUN steps).
+     */
     public static ResolvedUser resolve(Path rootfs, String user) {
-        return resolve(user, read(rootfs, "/etc/passwd"), read(rootfs, "/etc/group"));
+        return resolve(user, read(rootfs, "/etc/passwd"), () -> read(rootfs, "/etc/group"));
     }
 
     /** Resolves {@code user} given the texts of passwd and group (null when a file is absent). */
     public static ResolvedUser resolve(String user, String passwd, String group) {
+        return resolve(user, passwd, () -> group);
+    }
+
+    private static ResolvedUser resolve(String user, String passwd, Supplier<String> group) {
         String spec = user == null ? "" : user.strip();
         int colon = spec.indexOf(':');
         String userPart = colon < 0 ? spec : spec.substring(0, colon);
@@ -74,7 +82,7 @@ public final class UserResolver {
 
         List<Integer> extra = new ArrayList<>();
         if (!groupPart.isEmpty() || matchedName != null) {
-            List<GroupEntry> groups = parseGroup(group);
+            List<GroupEntry> groups = parseGroup(group.get());
             if (!groupPart.isEmpty()) {
                 Integer numericGid = parseId(groupPart);
                 GroupEntry g = groups.stream()

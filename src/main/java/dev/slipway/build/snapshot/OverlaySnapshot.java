@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeSet;
@@ -37,6 +37,12 @@ final class OverlaySnapshot implements Snapshot {
     private final Path merged;
     private final Consumer<Path> remover;
     private final TreeSet<String> touched = new TreeSet<>(Comparator.reverseOrder());
+    /**
+     * The metadata, before the runtime touched them, of touched directories the upperdir did not
+     * have then: what the view showed was the topmost lower's, so commit need not look for it
+     * through every lower (a failed lookup per layer below, on every RUN step).
+     */
+    private final Map<String, Map<String, Object>> lowerMetadata = new HashMap<>();
     private Map<String, SortedMap<String, byte[]>> xattrs;
     private boolean mounted;
     private boolean volatileMount;
@@ -150,7 +156,14 @@ final class OverlaySnapshot implements Snapshot {
 
     @Override
     public void runtimeTouched(String path) {
-        touched.add(normalize(path));
+        String n = normalize(path);
+        if (touched.add(n) && mounted && !n.equals("/")
+                && !Files.exists(upper.resolve(n.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
+            Map<String, Object> before = metadata(merged.resolve(n.substring(1)));
+            if (before != null) {
+                lowerMetadata.put(n, before);
+            }
+        }
     }
 
     @Override
@@ -189,10 +202,17 @@ final class OverlaySnapshot implements Snapshot {
             if (!Files.isDirectory(u, LinkOption.NOFOLLOW_LINKS) || !isEmptyDir(u) || isOpaque(p.substring(1))) {
                 return;
             }
-            Path lower = topmostLower(p);
-            if (lower == null || !Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)
-                    || !sameMetadata(u, lower)) {
-                return;
+            Map<String, Object> before = lowerMetadata.get(p);
+            if (before != null) {
+                if (!before.equals(metadata(u))) {
+                    return;
+                }
+            } else {
+                Path lower = topmostLower(p);
+                if (lower == null || !Files.isDirectory(lower, LinkOption.NOFOLLOW_LINKS)
+                        || !sameMetadata(u, lower)) {
+                    return;
+                }
             }
             try {
                 Files.delete(u);
@@ -213,12 +233,16 @@ final class OverlaySnapshot implements Snapshot {
     }
 
     static boolean sameMetadata(Path a, Path b) {
+        Map<String, Object> x = metadata(a);
+        return x != null && x.equals(metadata(b));
+    }
+
+    /** What a pruned directory must share with the one below: mode, owner, mtime; null when unreadable. */
+    private static Map<String, Object> metadata(Path p) {
         try {
-            Map<String, Object> x = Files.readAttributes(a, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            Map<String, Object> y = Files.readAttributes(b, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-            return Objects.equals(x, y);
+            return Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 

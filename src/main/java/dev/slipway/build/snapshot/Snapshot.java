@@ -22,10 +22,10 @@ public interface Snapshot extends AutoCloseable {
     Path upperDir();
 
     /**
-     * Records that the runtime (not the step) created and removed entries inside the existing
-     * directory {@code path} (absolute inside the rootfs), such as a mountpoint stub in
-     * {@code /etc}. At commit the directory is left out of the layer when nothing of it differs
-     * from the layers below.
+     * Records, before it happens, that the runtime (not the step) will create and remove entries
+     * inside the existing directory {@code path} (absolute inside the rootfs), such as a mountpoint
+     * stub in {@code /etc}. At commit the directory is left out of the layer when nothing of it
+     * differs from the layers below.
      */
     void runtimeTouched(String path);
 

@@ -3,8 +3,11 @@ package dev.slipway.build.snapshot;
 import dev.slipway.SlipwayException;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -59,24 +62,47 @@ public final class Snapshotter {
      * {@code workArea}, which must not exist yet or be empty.
      */
     public Snapshot prepare(List<Path> lowers, Path workArea) {
-        for (Path p : lowers) {
-            if (!Files.isDirectory(p)) {
-                throw new SlipwayException("layer directory " + p + " does not exist");
-            }
+        if (mode == Mode.COPY) {
+            checkLowers(lowers);
         }
         try {
-            Files.createDirectories(workArea);
-            try (var s = Files.list(workArea)) {
-                if (s.findAny().isPresent()) {
-                    throw new SlipwayException("snapshot work area " + workArea + " is not empty");
+            try {
+                // Usually new: then it is empty without a listing.
+                Files.createDirectory(workArea);
+            } catch (FileAlreadyExistsException | NoSuchFileException e) {
+                Files.createDirectories(workArea);
+                try (var s = Files.list(workArea)) {
+                    if (s.findAny().isPresent()) {
+                        throw new SlipwayException("snapshot work area " + workArea + " is not empty");
+                    }
                 }
             }
         } catch (IOException e) {
             throw new SlipwayException("cannot create snapshot work area " + workArea + ": " + e.getMessage(), e);
         }
-        List<Path> abs = lowers.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        List<Path> abs = new ArrayList<>(lowers.size());
+        for (Path p : lowers) {
+            abs.add(p.toAbsolutePath().normalize());
+        }
         Path area = workArea.toAbsolutePath().normalize();
-        return mode == Mode.OVERLAY ? OverlaySnapshot.mount(abs, area, remover) : CopySnapshot.create(abs, area, remover);
+        if (mode == Mode.COPY) {
+            return CopySnapshot.create(abs, area, remover);
+        }
+        try {
+            return OverlaySnapshot.mount(abs, area, remover);
+        } catch (SlipwayException e) {
+            // Checked only when the mount failed: on every step that was a stat per layer below.
+            checkLowers(lowers);
+            throw e;
+        }
+    }
+
+    private static void checkLowers(List<Path> lowers) {
+        for (Path p : lowers) {
+            if (!Files.isDirectory(p)) {
+                throw new SlipwayException("layer directory " + p + " does not exist");
+            }
+        }
     }
 
     static boolean overlayAvailable() {

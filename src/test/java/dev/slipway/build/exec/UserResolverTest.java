@@ -95,4 +95,17 @@ class UserResolverTest {
         assertThat(UserResolver.resolve(root, "app")).isEqualTo(new ResolvedUser(77, 78, List.of(5), "/inside"));
         Files.delete(outside);
     }
+
+    @Test
+    void theGroupFileIsReadOnlyForAUserThatNeedsIt(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0::/r00t:/bin/sh\napp:x:7:8::/app:/bin/sh\n");
+        try (var f = new java.io.RandomAccessFile(root.resolve("etc/group").toFile(), "rw")) {
+            f.setLength((10L << 20) + 1);
+        }
+        assertThat(UserResolver.resolve(root, "")).isEqualTo(new ResolvedUser(0, 0, List.of(), "/r00t"));
+        assertThat(UserResolver.resolve(root, "7:8")).isEqualTo(new ResolvedUser(7, 8, List.of(), "/app"));
+        assertThatThrownBy(() -> UserResolver.resolve(root, "app")).isInstanceOf(SlipwayException.class)
+                .hasMessageContaining("/etc/group in the image is larger than 10 MiB");
+    }
 }

@@ -120,7 +120,7 @@ class SnapshotIntegrationTest {
     void badInputIsRefused(Snapshotter.Mode mode) throws IOException {
         Snapshotter sn = new Snapshotter(mode);
         assertThatThrownBy(() -> sn.prepare(List.of(tmp.resolve("missing")), tmp.resolve("a")))
-                .isInstanceOf(SlipwayException.class).hasMessageContaining("missing");
+                .isInstanceOf(SlipwayException.class).hasMessageContaining("missing").hasMessageContaining("does not exist");
         Files.createDirectories(tmp.resolve("busy"));
         Files.writeString(tmp.resolve("busy/x"), "");
         assertThatThrownBy(() -> sn.prepare(List.of(), tmp.resolve("busy")))
@@ -188,6 +188,39 @@ class SnapshotIntegrationTest {
         try (Snapshot s = new Snapshotter(Snapshotter.Mode.COPY).prepare(layers(1), tmp.resolve("area"))) {
             s.commit();
             assertThat(s.committedDurable()).isFalse();
+        }
+    }
+
+    /**
+     * A directory the runtime only put a stub in and took it out of, its mtime restored, is left
+     * out of the layer; one whose mode changed meanwhile stays, whether the upperdir had it before
+     * the runtime came or not.
+     */
+    @ParameterizedTest
+    @EnumSource(Snapshotter.Mode.class)
+    void aDirectoryTheRuntimeOnlyTouchedIsPrunedUnlessItChanged(Snapshotter.Mode mode) throws IOException {
+        List<Path> lowers = layers(3);
+        for (String d : List.of("same", "chmodded", "made")) {
+            Files.createDirectories(lowers.get(2).resolve("etc").resolve(d));
+        }
+        try (Snapshot s = new Snapshotter(mode).prepare(lowers, tmp.resolve("area"))) {
+            Path root = s.rootfs();
+            // The step itself made a directory inside etc/made: the upperdir has etc/made before the runtime.
+            Files.createDirectory(root.resolve("etc/made/own"));
+            Files.delete(root.resolve("etc/made/own"));
+            for (String d : List.of("same", "chmodded", "made")) {
+                Path dir = root.resolve("etc").resolve(d);
+                var mtime = Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS);
+                s.runtimeTouched("/etc/" + d);
+                Files.createFile(dir.resolve("stub"));
+                Files.delete(dir.resolve("stub"));
+                Files.setLastModifiedTime(dir, mtime);
+            }
+            Files.setPosixFilePermissions(root.resolve("etc/chmodded"), java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Path upper = s.commit();
+            assertThat(upper.resolve("etc/same")).doesNotExist();
+            assertThat(upper.resolve("etc/chmodded")).isDirectory();
+            assertThat(upper.resolve("etc/made")).isDirectory();
         }
     }
 }
