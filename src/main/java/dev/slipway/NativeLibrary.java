@@ -16,14 +16,32 @@ import java.util.Locale;
  * set, {@link #loaded()} is false and each of those classes falls back to plain Java or host tools.
  */
 public final class NativeLibrary {
-    private static final boolean LOADED = load();
+    /**
+     * A copy of the library the launcher keeps beside the jar (written by its training). Loaded from
+     * there, a command need not open the jar (reading its central directory of thousands of
+     * entries) and copy the library out first: as trusted as the jar beside it.
+     */
+    public static final String PATH_PROPERTY = "slipway.native.library";
+    private static final String RESOURCE = "/native/linux-" + System.getProperty("os.arch") + "/libslipway.so";
+    /** Set once the library is loaded. */
+    private static volatile boolean loaded;
 
     private NativeLibrary() {
     }
 
-    /** Whether the library is loaded, so that the native methods of Slipway's classes link. */
+    /** Whether the library is loaded, so that the native methods of Slipway's classes link; loads it on first call. */
     public static boolean loaded() {
-        return LOADED;
+        return Holder.LOADED;
+    }
+
+    /** Whether an earlier {@link #loaded()} loaded it: a command that runs mounts or copies has. */
+    public static boolean loadedAlready() {
+        return loaded;
+    }
+
+    /** Loaded on first use. */
+    private static final class Holder {
+        static final boolean LOADED = load();
     }
 
     private static boolean load() {
@@ -31,19 +49,26 @@ public final class NativeLibrary {
         if ("0".equals(setting) || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).equals("linux")) {
             return false;
         }
-        URL lib = NativeLibrary.class.getResource("/native/linux-" + System.getProperty("os.arch") + "/libslipway.so");
-        if (lib == null) {
-            return false;
+        String given = System.getProperty(PATH_PROPERTY);
+        if (given != null) {
+            try {
+                System.load(given);
+                loaded = true;
+                return true;
+            } catch (UnsatisfiedLinkError | SecurityException e) {
+                // Gone or not a library: the jar's copy below.
+            }
         }
         Path dir = null;
         Path file = null;
         try {
             dir = privateDirectory(Path.of(System.getProperty("java.io.tmpdir")));
             file = dir.resolve("libslipway.so");
-            try (InputStream in = lib.openStream()) {
-                Files.copy(in, file);
+            if (!copy(file)) {
+                return false;
             }
             System.load(file.toString());
+            loaded = true;
             return true;
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             return false;
@@ -60,6 +85,18 @@ public final class NativeLibrary {
                 // A leftover in the temp directory holds nothing secret.
             }
         }
+    }
+
+    /** Copies the jar's library to {@code file} (a new file); false when the jar has none. */
+    public static boolean copy(Path file) throws IOException {
+        URL lib = NativeLibrary.class.getResource(RESOURCE);
+        if (lib == null) {
+            return false;
+        }
+        try (InputStream in = lib.openStream()) {
+            Files.copy(in, file);
+        }
+        return true;
     }
 
     /**

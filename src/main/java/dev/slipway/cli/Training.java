@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.NativeLibrary;
 import dev.slipway.build.exec.Rehearsal;
 import dev.slipway.build.uptodate.UpToDate;
 import dev.slipway.image.Digest;
@@ -29,11 +30,14 @@ public final class Training {
 
     /** Left in the training's directory when SHA-256 runs in libcrypto ({@link Digest#hashesNatively()}). */
     static final String NATIVE_SHA256 = "sha256-native";
+    /** The jar's native library, copied into the training's directory for the launcher to keep ({@link NativeLibrary}). */
+    static final String NATIVE_LIBRARY = "libslipway.so";
 
     /**
      * {@code Training DIR}: works in DIR (created, left for the caller to remove); exit 1 if any
-     * command failed. Leaves {@value #NATIVE_SHA256} in DIR when SHA-256 is native here: the launcher
-     * then runs builds with C1 alone, since C2's one great gain for them, hashing, is not needed.
+     * command failed. Leaves {@value #NATIVE_SHA256} in DIR when SHA-256 is native here (the launcher
+     * then runs builds with C1 alone, since C2's one great gain for them, hashing, is not needed) and
+     * a copy of the native library, {@value #NATIVE_LIBRARY}, which the launcher keeps beside the jar.
      */
     public static void main(String[] args) {
         if (args.length != 1) {
@@ -41,11 +45,46 @@ public final class Training {
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
-        boolean ok = run(dir);
+        boolean ok = run(dir) && archiveUnreached();
         if (ok) {
             noteNativeSha256(dir);
+            copyNativeLibrary(dir);
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * Classes a command loads that the rehearsal does not reach; each left out would be read from the
+     * jar, opening it (its central directory of thousands of entries), on every start that needs it.
+     * {@code image.SmallSha256}: the short commands hash their few documents with it, but in this one
+     * JVM they run after the builds, which have loaded libcrypto. {@code build.RunStep$Mounts}: every
+     * RUN step makes one, and the rehearsal's step does not pass through RunStep.
+     */
+    static final List<String> UNREACHED = List.of("dev.slipway.image.SmallSha256", "dev.slipway.build.RunStep$Mounts");
+
+    /** Loads {@link #UNREACHED} into the archive; false (the training failed) when one is missing. */
+    static boolean archiveUnreached() {
+        for (String name : UNREACHED) {
+            try {
+                Class.forName(name, false, Training.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                System.err.println("training: no class " + name);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Leaves a copy of the jar's native library in {@code dir}, when it loads here. */
+    static void copyNativeLibrary(Path dir) {
+        if (!NativeLibrary.loaded()) {
+            return;
+        }
+        try {
+            NativeLibrary.copy(dir.resolve(NATIVE_LIBRARY));
+        } catch (IOException e) {
+            System.err.println("training: cannot copy the native library: " + e.getMessage());
+        }
     }
 
     /** Leaves {@value #NATIVE_SHA256} in {@code dir} when SHA-256 is native here. */

@@ -212,7 +212,7 @@ final class AstParser {
     // ---- one logical line to a node
 
     private Node nodeFromLine(String line, int depth) {
-        String[] cmdline = WHITESPACE.split(GoText.trimSpace(line), 2);
+        String[] cmdline = splitFirst(GoText.trimSpace(line));
         String cmd = cmdline[0].toLowerCase(Locale.ROOT);
         List<String> flags = List.of();
         String rest = "";
@@ -234,6 +234,31 @@ final class AstParser {
             default -> new Args(List.of(""), false, null);
         };
         return new Node(cmd, flags, args.args(), args.json(), args.child(), List.of(), line, 0, 0, List.of());
+    }
+
+    /**
+     * {@code WHITESPACE.split(s, 2)}: {@code s} up to its first run of blanks, and the rest after it.
+     * By hand, since {@code Pattern.split} goes on matching every later run of blanks in the line
+     * after it has its two parts: with the regex interpreted, most of a Dockerfile's parse.
+     */
+    static String[] splitFirst(String s) {
+        int start = 0;
+        while (start < s.length() && !isBlank(s.charAt(start))) {
+            start++;
+        }
+        if (start == s.length()) {
+            return new String[] {s};
+        }
+        int end = start + 1;
+        while (end < s.length() && isBlank(s.charAt(end))) {
+            end++;
+        }
+        return new String[] {s.substring(0, start), s.substring(end)};
+    }
+
+    /** A character of {@link #WHITESPACE}. */
+    private static boolean isBlank(char c) {
+        return c == '\t' || c == 0x0B || c == '\f' || c == '\r' || c == ' ';
     }
 
     /**
@@ -404,7 +429,7 @@ final class AstParser {
         }
         List<String> triples = new ArrayList<>();
         if (!words.get(0).contains("=")) {
-            String[] parts = WHITESPACE.split(rest, 2);
+            String[] parts = splitFirst(rest);
             if (parts.length < 2) {
                 throw error(instruction + " must have two arguments");
             }

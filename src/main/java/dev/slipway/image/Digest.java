@@ -2,6 +2,7 @@ package dev.slipway.image;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.slipway.NativeLibrary;
 import dev.slipway.SlipwayException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,9 +20,8 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /**
-     * Up to this size {@link #sha256(byte[])} hashes with {@link SmallSha256} unless libcrypto is
-     * loaded: inputs a short command hashes in the interpreter either way (64 KiB is about when the
-     * JIT compiles SHA-256).
+     * Up to this size {@link #sha256(byte[])} may hash with {@link SmallSha256}: inputs a short
+     * command hashes in the interpreter either way (64 KiB is about when the JIT compiles SHA-256).
      */
     static final int SMALL = 64 * 1024;
 
@@ -50,12 +50,13 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     }
 
     /**
-     * The digest of {@code content}. A small document is hashed by {@link SmallSha256} unless libcrypto
-     * is loaded already: a short command that hashes only a few of them (images, inspect, save)
-     * would spend more loading it.
+     * The digest of {@code content}. A small document is hashed by {@link SmallSha256} unless the
+     * native library is loaded already (as in a build, which mounts and copies through it) and
+     * libcrypto with it: a short command that hashes only a few (images, inspect, save) would spend
+     * more loading them.
      */
     public static Digest sha256(byte[] content) {
-        if (content.length <= SMALL && !Sha256.loaded()) {
+        if (content.length <= SMALL && !(Sha256.loaded() || NativeLibrary.loadedAlready() && Sha256.available())) {
             return fromMessageDigest(SmallSha256.digest(content));
         }
         return fromMessageDigest(newSha256().digest(content));

@@ -46,6 +46,8 @@ class LauncherTest {
                 // The training's mark that SHA-256 is native, in its directory (its last argument).
                 "case \"$*\" in *dev.slipway.cli.Training*) if [ -e '" + dir.resolve("native-sha") + "' ]; then",
                 "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && : >\"$last/sha256-native\"; fi ;; esac",
+                "case \"$*\" in *dev.slipway.cli.Training*) if [ -e '" + dir.resolve("native-lib") + "' ]; then",
+                "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && echo ELF >\"$last/libslipway.so\"; fi ;; esac",
                 ""));
         jar = project.resolve("target/slipway.jar");
         jsa = project.resolve("target/slipway.jsa");
@@ -110,6 +112,31 @@ class LauncherTest {
         assertThat(calls.get(0)).contains("dev.slipway.cli.Training");
         assertThat(calls.get(1)).doesNotContain("TieredStopAtLevel");
         assertThat(project.resolve("target/slipway.sha256-native")).doesNotExist();
+    }
+
+    @Test
+    void loadsTheNativeLibraryTheTrainingLeftBesideTheJar() throws Exception {
+        Files.writeString(dir.resolve("native-lib"), "");
+        Path lib = project.resolve("target/slipway-native.so");
+        List<String> first = launch(project.resolve("slipway"), "build", "ctx");
+        assertThat(lib).hasContent("ELF");
+        assertThat(first.get(first.size() - 1)).contains("-Dslipway.native.library=" + lib);
+        assertThat(launch(project.resolve("slipway"), "images")).singleElement().asString()
+                .contains("-Dslipway.native.library=" + lib);
+    }
+
+    @Test
+    void noNativeLibraryPropertyWithoutACopyNewerThanTheJar() throws Exception {
+        Files.writeString(dir.resolve("native-lib"), "");
+        launch(project.resolve("slipway"), "images");
+        Path lib = project.resolve("target/slipway-native.so");
+        Files.setLastModifiedTime(lib, FileTime.from(Instant.now().minusSeconds(300)));
+        assertThat(launch(project.resolve("slipway"), "images")).singleElement().asString()
+                .doesNotContain("slipway.native.library");
+        Files.delete(dir.resolve("native-lib"));
+        Files.delete(jsa);
+        launch(project.resolve("slipway"), "images");
+        assertThat(lib).doesNotExist();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.NativeLibrary;
 import dev.slipway.image.Digest;
 import dev.slipway.image.ImageReference;
 import dev.slipway.store.Store;
@@ -39,6 +40,25 @@ class TrainingTest {
     void notesWhetherSha256IsNativeForTheLauncher() {
         Training.noteNativeSha256(dir);
         assertThat(Files.exists(dir.resolve(Training.NATIVE_SHA256))).isEqualTo(Digest.hashesNatively());
+    }
+
+    @Test
+    void findsEveryClassItArchivesByName() {
+        assertThat(Training.archiveUnreached()).isTrue();
+        assertThat(Training.UNREACHED).allSatisfy(name -> assertThat(Class.forName(name)).isNotNull());
+    }
+
+    @Test
+    void leavesACopyOfTheNativeLibraryForTheLauncher() throws Exception {
+        Training.copyNativeLibrary(dir);
+        Path copy = dir.resolve(Training.NATIVE_LIBRARY);
+        assertThat(Files.exists(copy)).isEqualTo(NativeLibrary.loaded());
+        if (NativeLibrary.loaded()) {
+            try (var in = Training.class.getResourceAsStream("/native/linux-" + System.getProperty("os.arch")
+                    + "/libslipway.so")) {
+                assertThat(Files.readAllBytes(copy)).isEqualTo(in.readAllBytes());
+            }
+        }
     }
 
     @Test
