@@ -13,6 +13,7 @@
 #include <jni.h>
 #include <dlfcn.h>
 #include <stddef.h>
+#include <string.h>
 
 #define SLIPWAY_SHA256_CTX 256
 /* Each critical section of an update: the JVM cannot collect while one is open. */
@@ -97,4 +98,19 @@ JNIEXPORT jboolean JNICALL Java_dev_slipway_image_Sha256_final0(JNIEnv *env, jcl
     }
     (*env)->SetByteArrayRegion(env, out, 0, 32, (const jbyte *) md);
     return JNI_TRUE;
+}
+
+/* The file libcrypto was loaded from (for the launcher to check it is still there), or NULL. */
+JNIEXPORT jbyteArray JNICALL Java_dev_slipway_image_Sha256_path0(JNIEnv *env, jclass cls) {
+    (void) cls;
+    Dl_info info;
+    if (sha_init == NULL || dladdr((void *) sha_init, &info) == 0 || info.dli_fname == NULL) {
+        return NULL;
+    }
+    jsize n = (jsize) strlen(info.dli_fname);
+    jbyteArray out = (*env)->NewByteArray(env, n);
+    if (out != NULL) {
+        (*env)->SetByteArrayRegion(env, out, 0, n, (const jbyte *) info.dli_fname);
+    }
+    return out;
 }

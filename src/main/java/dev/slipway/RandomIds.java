@@ -8,12 +8,14 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Random identifiers for temporary names and container ids: unique, not secret. Each is created
- * exclusively (a taken name fails and is not reused), so what matters is that two processes or two
- * threads never draw the same one: a generator seeded from {@code /dev/urandom}. Not {@link
- * UUID#randomUUID()} or {@code SecureRandom}: their first use sets up the JDK's security providers,
- * tens of milliseconds of interpreted code at the start of every build. Secrets still come from
- * {@code SecureRandom}.
+ * Random identifiers for temporary names in the store's own directories, container ids and
+ * hostnames: unique, not secret. What matters is that two processes or two threads never draw the
+ * same one: a generator seeded from {@code /dev/urandom}. Its ids are predictable to whoever has
+ * seen one (the generator is not cryptographic), so nothing may rely on guessing being hard: where
+ * a name sits in a directory others can write, it must be created exclusively ({@code
+ * NativeLibrary}'s is). Not {@link UUID#randomUUID()} or {@code SecureRandom}: their first use sets
+ * up the JDK's security providers, tens of milliseconds of interpreted code at the start of every
+ * build. Secrets still come from {@code SecureRandom}.
  */
 public final class RandomIds {
     private static final SplittableRandom RANDOM = new SplittableRandom(seed());

@@ -52,6 +52,29 @@ class RandomIdsTest {
         assertThat(IntStream.range(0, 50).mapToLong(i -> RandomIds.seed()).distinct().count()).isEqualTo(50);
     }
 
+    /** Prints the first ids a fresh JVM draws. */
+    public static final class FirstIds {
+        public static void main(String[] args) {
+            System.out.print(RandomIds.uuid() + " " + RandomIds.hex(8));
+        }
+    }
+
+    @Test
+    void twoProcessesDrawDifferentIds() throws Exception {
+        Set<String> firsts = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), FirstIds.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isZero();
+            assertThat(out).matches("[0-9a-f-]{36} [0-9a-f]{16}");
+            for (String id : out.split(" ")) {
+                assertThat(firsts.add(id)).as(id).isTrue();
+            }
+        }
+    }
+
     @Test
     void nativeLibraryDirectoriesAreNewAndPrivate(@TempDir Path tmp) throws Exception {
         Path one = NativeLibrary.privateDirectory(tmp);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The run the {@code ./slipway} launcher records its class-data-sharing archive from
@@ -28,7 +29,7 @@ public final class Training {
     private Training() {
     }
 
-    /** Left in the training's directory when SHA-256 runs in libcrypto ({@link Digest#hashesNatively()}). */
+    /** Left in the training's directory when SHA-256 runs in libcrypto ({@link Digest#nativeSha256Library()}). */
     static final String NATIVE_SHA256 = "sha256-native";
     /** The jar's native library, copied into the training's directory for the launcher to keep ({@link NativeLibrary}). */
     static final String NATIVE_LIBRARY = "libslipway.so";
@@ -87,13 +88,17 @@ public final class Training {
         }
     }
 
-    /** Leaves {@value #NATIVE_SHA256} in {@code dir} when SHA-256 is native here. */
+    /**
+     * Leaves {@value #NATIVE_SHA256} in {@code dir} when SHA-256 is native here, naming the libcrypto
+     * file on its first line: the launcher checks it is still there before it runs a build on C1.
+     */
     static void noteNativeSha256(Path dir) {
-        if (!Digest.hashesNatively()) {
+        Optional<Path> library = Digest.nativeSha256Library();
+        if (library.isEmpty()) {
             return;
         }
         try {
-            Files.writeString(dir.resolve(NATIVE_SHA256), "");
+            Files.writeString(dir.resolve(NATIVE_SHA256), library.get() + "\n");
         } catch (IOException e) {
             System.err.println("training: cannot note that SHA-256 is native: " + e.getMessage());
         }

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.slipway.NativeLibrary;
 import dev.slipway.SlipwayException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /** A content digest as OCI writes it: {@code sha256:} and 64 lower-case hex digits. */
 public record Digest(String algorithm, String hex) implements Comparable<Digest> {
@@ -72,9 +74,12 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
         return Sha256.available() ? new Sha256() : jdkSha256();
     }
 
-    /** Whether SHA-256 runs in the host's libcrypto here (the native library loaded, and libcrypto found). */
-    public static boolean hashesNatively() {
-        return Sha256.available();
+    /**
+     * The libcrypto SHA-256 runs in here (the native library loaded, and libcrypto found); empty when
+     * the JDK hashes.
+     */
+    public static Optional<Path> nativeSha256Library() {
+        return Sha256.library();
     }
 
     static MessageDigest jdkSha256() {

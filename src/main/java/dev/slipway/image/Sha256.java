@@ -1,7 +1,10 @@
 package dev.slipway.image;
 
 import dev.slipway.NativeLibrary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Optional;
 
 /**
  * SHA-256 by the host's libcrypto, through the native library ({@code src/main/c/sha256.c}). The
@@ -125,7 +128,15 @@ final class Sha256 extends MessageDigest implements Cloneable {
         }
     }
 
+    /** The file libcrypto was loaded from, when it was. */
+    static Optional<Path> library() {
+        byte[] path = available() ? path0() : null;
+        return path == null ? Optional.empty() : Optional.of(Path.of(new String(path, StandardCharsets.UTF_8)));
+    }
+
     private static native int load0();
+
+    private static native byte[] path0();
 
     private static native boolean init0(byte[] context);
 

@@ -43,9 +43,10 @@ class LauncherTest {
         script(bin.resolve("java"), String.join("\n",
                 "echo \"java $*\" >>'" + log + "'",
                 "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*) echo jsa >\"${a#*=}\" ;; esac; done",
-                // The training's mark that SHA-256 is native, in its directory (its last argument).
+                // The training's mark that SHA-256 is native names the libcrypto it loaded (the test's file says which).
                 "case \"$*\" in *dev.slipway.cli.Training*) if [ -e '" + dir.resolve("native-sha") + "' ]; then",
-                "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && : >\"$last/sha256-native\"; fi ;; esac",
+                "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && cp '" + dir.resolve("native-sha")
+                        + "' \"$last/sha256-native\"; fi ;; esac",
                 "case \"$*\" in *dev.slipway.cli.Training*) if [ -e '" + dir.resolve("native-lib") + "' ]; then",
                 "  for a in \"$@\"; do last=\"$a\"; done; mkdir -p \"$last\" && echo ELF >\"$last/libslipway.so\"; fi ;; esac",
                 ""));
@@ -84,7 +85,8 @@ class LauncherTest {
 
     @Test
     void buildsRunWithC1AloneWhereTheTrainingFoundNativeSha256() throws Exception {
-        Files.writeString(dir.resolve("native-sha"), "");
+        Path crypto = Files.writeString(dir.resolve("libcrypto.so.3"), "");
+        Files.writeString(dir.resolve("native-sha"), crypto + "\n");
         List<String> first = launch(project.resolve("slipway"), "build", "ctx");
         assertThat(first.get(first.size() - 1)).contains("-XX:TieredStopAtLevel=1").endsWith("Main build ctx");
         assertThat(project.resolve("target/slipway.sha256-native")).exists();
@@ -92,6 +94,10 @@ class LauncherTest {
                 .doesNotContain("TieredStopAtLevel");
         assertThat(launch(Map.of("SLIPWAY_NATIVE", "0"), project.resolve("slipway"), "build", "ctx")).singleElement()
                 .asString().doesNotContain("TieredStopAtLevel");
+        // The libcrypto the training found is gone: the JDK hashes, which needs C2.
+        Files.delete(crypto);
+        assertThat(launch(project.resolve("slipway"), "build", "ctx")).singleElement().asString()
+                .doesNotContain("TieredStopAtLevel");
     }
 
     @Test
@@ -103,7 +109,7 @@ class LauncherTest {
 
     @Test
     void aNewTrainingForgetsTheOldMark() throws Exception {
-        Files.writeString(dir.resolve("native-sha"), "");
+        Files.writeString(dir.resolve("native-sha"), "/bin/sh\n");
         launch(project.resolve("slipway"), "images");
         assertThat(project.resolve("target/slipway.sha256-native")).exists();
         Files.delete(dir.resolve("native-sha"));
