@@ -169,12 +169,9 @@ public final class ContentStore {
         }
     }
 
-    /**
-     * Writes {@code bytes} to a temp file as the blob {@code digest}, which the caller computed from
-     * these very bytes in this process (an encoded config or manifest): not hashed a second time.
-     * The caller holds a session.
-     */
-    Staged stage(byte[] bytes, Digest digest) {
+    /** Writes {@code bytes} to a temp file as the blob they hash to. The caller holds a session. */
+    Staged stage(byte[] bytes) {
+        Digest digest = Digest.sha256(bytes);
         Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             for (ByteBuffer b = ByteBuffer.wrap(bytes); b.hasRemaining(); ) {

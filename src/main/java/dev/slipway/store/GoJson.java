@@ -40,7 +40,7 @@ public final class GoJson {
                 out.append(first ? "" : ",");
                 first = false;
                 newline(out, unit, inner);
-                string(e.getKey(), out);
+                string(out, e.getKey());
                 out.append(unit == null ? ":" : ": ");
                 write(e.getValue(), out, unit, inner);
             }
@@ -63,7 +63,7 @@ public final class GoJson {
             newline(out, unit, indent);
             out.append(']');
         } else if (node.isTextual()) {
-            string(node.asText(), out);
+            string(out, node.asText());
         } else {
             out.append(JsonTrees.scalarText(node));
         }
@@ -75,7 +75,8 @@ public final class GoJson {
         }
     }
 
-    private static void string(String s, StringBuilder out) {
+    /** {@code s} as a JSON string, escaped as encoding/json escapes it. */
+    public static void string(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -81,11 +81,11 @@ public final class WriteBehind implements AutoCloseable {
     }
 
     /**
-     * {@link #blob(ContentStore.BlobWriter)} of bytes whose digest the caller computed from them in
-     * this process (an {@code ImageJson.Encoded} config or manifest): written, not hashed again.
+     * {@link #blob(ContentStore.BlobWriter)} of bytes in memory (a config or manifest): one write,
+     * no stream; hashed here, so that no caller can name a blob by what it is not.
      */
-    public Blob blob(byte[] bytes, Digest digest) {
-        return queue(content.stage(bytes, digest));
+    public Blob blob(byte[] bytes) {
+        return queue(content.stage(bytes));
     }
 
     private Blob queue(ContentStore.Staged staged) {

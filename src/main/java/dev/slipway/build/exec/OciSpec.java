@@ -1,5 +1,6 @@
 package dev.slipway.build.exec;
 
+import dev.slipway.store.GoJson;
 import java.util.List;
 
 /**
@@ -66,13 +67,13 @@ final class OciSpec {
         b.append(",\"env\":");
         strings(b, plan.env());
         b.append(",\"cwd\":");
-        string(b, plan.cwd());
+        GoJson.string(b, plan.cwd());
         b.append(",\"capabilities\":").append(CAPABILITIES)
                 .append(",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":").append(plan.nofile())
                 .append(",\"soft\":").append(plan.nofile()).append("}],\"noNewPrivileges\":false},\"root\":{\"path\":");
-        string(b, plan.rootfs().toString());
+        GoJson.string(b, plan.rootfs().toString());
         b.append(",\"readonly\":false},\"hostname\":");
-        string(b, plan.hostname());
+        GoJson.string(b, plan.hostname());
         b.append(",\"mounts\":[").append(STANDARD_MOUNTS);
         mount(b, "/etc/hosts", "bind", plan.hosts().toString(), "rbind", "ro", "nosuid", "nodev", "noexec");
         mount(b, "/etc/resolv.conf", "bind", plan.resolvConf().toString(), "rbind", "ro", "nosuid", "nodev",
@@ -100,11 +101,11 @@ final class OciSpec {
     /** One mount object and a comma after it. */
     private static void mount(StringBuilder b, String dest, String type, String source, String... options) {
         b.append("{\"destination\":");
-        string(b, dest);
+        GoJson.string(b, dest);
         b.append(",\"type\":");
-        string(b, type);
+        GoJson.string(b, type);
         b.append(",\"source\":");
-        string(b, source);
+        GoJson.string(b, source);
         b.append(",\"options\":");
         strings(b, List.of(options));
         b.append("},");
@@ -116,31 +117,8 @@ final class OciSpec {
             if (i > 0) {
                 b.append(',');
             }
-            string(b, values.get(i));
+            GoJson.string(b, values.get(i));
         }
         b.append(']');
-    }
-
-    /** {@code s} as a JSON string: quotes, backslashes and control characters escaped, the rest as it is. */
-    static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20) {
-                        b.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
     }
 }

@@ -7,9 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * The runtime's state directories as the store's recovery check sees them on every build. Apart
- * from {@link Sandbox}: its first use (the random container ids) costs ~15 ms, which a build with
- * no RUN step never has to pay.
+ * The runtime's state directories as the store's recovery check sees them on every build: apart
+ * from {@link Sandbox}, so that the check loads and initialises nothing a build without a RUN step
+ * would not.
  */
 final class StateDirs {
     private StateDirs() {
