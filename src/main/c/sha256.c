@@ -4,7 +4,7 @@
  * only after hashing tens of MB: every cache key, small layer and config before it is hashed by
  * the interpreter or C1, and its first use sets up the JDK's security providers. libcrypto's
  * assembly uses the SHA instructions from the first byte. No header or link-time dependency: a host
- * without libcrypto gets 0 from sha256Load0 and Slipway hashes with the JDK.
+ * without libcrypto gets 0 from load0 and Slipway hashes with the JDK.
  *
  * The context is OpenSSL's public SHA256_CTX, kept by Java in a byte array of at least
  * SLIPWAY_SHA256_CTX bytes (its size has been 112 since OpenSSL 0.9.8; the slack is a margin).

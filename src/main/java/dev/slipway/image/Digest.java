@@ -53,12 +53,12 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
 
     /**
      * The digest of {@code content}. A small document is hashed by {@link SmallSha256} unless the
-     * native library is loaded already (as in a build, which mounts and copies through it) and
-     * libcrypto with it: a short command that hashes only a few (images, inspect, save) would spend
-     * more loading them.
+     * native library is loaded already (as in a build, which mounts and copies through it; libcrypto
+     * is loaded only through it) and libcrypto is there: a short command that hashes only a few
+     * (images, inspect, save) would spend more loading them.
      */
     public static Digest sha256(byte[] content) {
-        if (content.length <= SMALL && !(Sha256.loaded() || NativeLibrary.loadedAlready() && Sha256.available())) {
+        if (content.length <= SMALL && !(NativeLibrary.loadedAlready() && Sha256.available())) {
             return fromMessageDigest(SmallSha256.digest(content));
         }
         return fromMessageDigest(newSha256().digest(content));

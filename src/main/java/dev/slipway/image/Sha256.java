@@ -15,8 +15,6 @@ import java.util.Optional;
  * then uses the JDK's.
  */
 final class Sha256 extends MessageDigest implements Cloneable {
-    /** Set once libcrypto is loaded and found usable. */
-    private static volatile boolean loaded;
     /** Single bytes (a stream's write(int)) gathered here: one native call per byte would cost more than the hash. */
     private static final int PENDING = 64;
 
@@ -38,14 +36,6 @@ final class Sha256 extends MessageDigest implements Cloneable {
         return Library.CONTEXT > 0;
     }
 
-    /**
-     * Whether an earlier {@link #available()} loaded libcrypto. Loading it (and the native library)
-     * costs a command a few milliseconds, more than the pure-Java hash of a few small documents.
-     */
-    static boolean loaded() {
-        return loaded;
-    }
-
     /** Loaded on first use. */
     private static final class Library {
         /** The size of libcrypto's context as the native library keeps it; 0 when there is no libcrypto. */
@@ -56,9 +46,7 @@ final class Sha256 extends MessageDigest implements Cloneable {
                 return 0;
             }
             try {
-                int size = load0();
-                loaded = size > 0;
-                return size;
+                return load0();
             } catch (UnsatisfiedLinkError e) {
                 // A library from a build before SHA-256 was added to it.
                 return 0;
