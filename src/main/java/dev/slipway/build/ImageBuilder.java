@@ -212,7 +212,7 @@ public final class ImageBuilder {
                     image = encode(ws.cache().made(last, writes), request, platform);
                     for (ImageJson.Encoded<?> doc : List.of(image.config(), image.manifest())) {
                         if (!store.content().has(doc.digest())) {
-                            writes.blob(doc.bytes());
+                            writes.blob(out -> out.write(doc.bytes()));
                         }
                     }
                 }

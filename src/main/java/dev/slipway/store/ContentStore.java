@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -166,21 +165,6 @@ public final class ContentStore {
                 throw new UncheckedIOException("cannot write blob: " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
-        }
-    }
-
-    /** Writes {@code bytes} to a temp file as the blob they hash to. The caller holds a session. */
-    Staged stage(byte[] bytes) {
-        Digest digest = Digest.sha256(bytes);
-        Path tmp = AtomicFiles.tempName(root.tmp(), "blob");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (ByteBuffer b = ByteBuffer.wrap(bytes); b.hasRemaining(); ) {
-                ch.write(b);
-            }
-            return new Staged(tmp, new Blob(digest, bytes.length));
-        } catch (IOException e) {
-            new Staged(tmp, null).discard();
-            throw new UncheckedIOException("cannot write blob: " + e.getMessage(), e);
         }
     }
 

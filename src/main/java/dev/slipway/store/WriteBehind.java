@@ -77,18 +77,7 @@ public final class WriteBehind implements AutoCloseable {
      * the latest before the next record is written.
      */
     public Blob blob(ContentStore.BlobWriter writer) {
-        return queue(content.stage(writer));
-    }
-
-    /**
-     * {@link #blob(ContentStore.BlobWriter)} of bytes in memory (a config or manifest): one write,
-     * no stream; hashed here, so that no caller can name a blob by what it is not.
-     */
-    public Blob blob(byte[] bytes) {
-        return queue(content.stage(bytes));
-    }
-
-    private Blob queue(ContentStore.Staged staged) {
+        ContentStore.Staged staged = content.stage(writer);
         try {
             submit(() -> {
                 if (failure == null) {

@@ -72,7 +72,7 @@ class WriteBehindTest {
         byte[] config = "{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.fromMessageDigest(java.security.MessageDigest.getInstance("SHA-256").digest(config));
         try (WriteBehind writes = store.writeBehind()) {
-            assertThat(writes.blob(config)).isEqualTo(new Blob(digest, config.length));
+            assertThat(writes.blob(out -> out.write(config))).isEqualTo(new Blob(digest, config.length));
         }
         assertThat(store.content().read(digest)).isEqualTo(config);
         assertThat(tmpEntries()).isEmpty();
