@@ -453,13 +453,7 @@ class UpToDateTest {
 
     @Test
     void aCacheRecordTheBuildWroteRewrittenBeforeItsRecordLeavesNoRecord() throws Exception {
-        Invocation inv = app();
-        List<String> rewritten = new ArrayList<>();
-        inv.beforeFinish = result -> rewritten.add(rewriteARecordOf(result));
-        String why = inv.build();
-        assertThat(rewritten).hasSize(1);
-        assertThat(why).isEqualTo("cache record " + rewritten.get(0) + " changed during the build");
-        misses(inv, "no record");
+        buildWithARecordRewrittenBeforeItsRecordLeavesNoRecord();
     }
 
     @Test
@@ -467,6 +461,11 @@ class UpToDateTest {
         builtAndUpToDate(app());
         // Another process: the records are read by the cached build, not remembered from writing them.
         store = Store.open(root);
+        buildWithARecordRewrittenBeforeItsRecordLeavesNoRecord();
+    }
+
+    /** A build during which another writer replaces one of its cache records: no up-to-date record. */
+    private void buildWithARecordRewrittenBeforeItsRecordLeavesNoRecord() throws Exception {
         Invocation inv = app();
         List<String> rewritten = new ArrayList<>();
         inv.beforeFinish = result -> rewritten.add(rewriteARecordOf(result));
